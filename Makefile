@@ -1,0 +1,46 @@
+# allervers — `make run` serves the API on an embedded SQLite database; `make test` runs
+# everything CI runs (tests on SQLite and PostgreSQL when available, lint, types, import layers).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+SOURCES := api planner geo calendars
+
+.PHONY: run test lint typecheck layers pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN)
+	$(BIN)/allervers serve
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
+
+layers: $(STAMP_DEV)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP_DEV)
+	$(BIN)/pytest
+
+test: lint typecheck layers pytest
+
+bench: $(STAMP_DEV)
+	$(BIN)/python bench/locate.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,203 @@
+"""The ``allervers`` command: serve the API, migrate, import reference data.
+
+Every command reads its settings from ``ALLERVERS_*`` variables; errors are printed in French
+on standard error with exit status 1 (2 for a wrong command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.settings import Settings, SettingsError
+from geo.errors import GeoError
+from geo.reference import read_commune_outlines, read_communes_csv, read_qpv_file
+from planner.db import migration
+from planner.db.bundled import load_bundled_if_empty
+from planner.db.engine import create_engine
+from planner.db.territory import (
+    ImportReport,
+    import_commune_outlines,
+    import_communes,
+    import_qpvs,
+)
+from planner.errors import DomainError
+
+T = TypeVar("T")
+
+
+async def _in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
+    engine = create_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _describe(what: str, report: ImportReport) -> list[str]:
+    lines = [
+        f"{what} : {report.total} lus — {report.created} créés, {report.updated} mis à jour, "
+        f"{report.unchanged} inchangés."
+    ]
+    lines += [
+        f"  géométrie invalide réparée (make_valid) pour {code} : {reason}"
+        for code, reason in report.repaired
+    ]
+    return lines
+
+
+def _migrate(settings: Settings) -> None:
+    migration.upgrade(settings.database_url)
+
+
+def command_migrate(settings: Settings, _args: argparse.Namespace) -> list[str]:
+    """Upgrade the database schema to the latest revision."""
+    _migrate(settings)
+    return ["Base de données à jour."]
+
+
+def command_import_qpv(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Import QPV perimeters from an official ``QP2024_*_WGS84.geojson`` file."""
+    path = Path(args.file)
+    records = read_qpv_file(path)
+    _migrate(settings)
+    report = asyncio.run(
+        _in_transaction(
+            settings.database_url,
+            lambda s: import_qpvs(s, records, source=path.name, now=_now()),
+        )
+    )
+    return _describe("QPV", report)
+
+
+def command_import_communes(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Import communes: attributes from a CSV, or outlines from a GeoJSON."""
+    path = Path(args.file)
+    if path.suffix.lower() in {".geojson", ".json"} or path.name.lower().endswith(
+        (".geojson.gz", ".json.gz")
+    ):
+        outlines = read_commune_outlines(path)
+        _migrate(settings)
+        report = asyncio.run(
+            _in_transaction(
+                settings.database_url, lambda s: import_commune_outlines(s, outlines, now=_now())
+            )
+        )
+        return _describe("Contours de communes", report)
+    records = read_communes_csv(path)
+    _migrate(settings)
+    report = asyncio.run(
+        _in_transaction(settings.database_url, lambda s: import_communes(s, records, now=_now()))
+    )
+    return _describe("Communes", report)
+
+
+def prepare(settings: Settings) -> list[str]:
+    """Migrate and, when enabled, load the bundled reference data into empty tables."""
+    _migrate(settings)
+    if not settings.load_reference_data:
+        return []
+    return asyncio.run(
+        _in_transaction(settings.database_url, lambda s: load_bundled_if_empty(s, now=_now()))
+    )
+
+
+def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
+    """Prepare the database and serve the API until interrupted."""
+    import uvicorn
+
+    from api.app import create_app
+
+    for line in prepare(settings):
+        print(line, flush=True)
+    base = settings.public_url
+    print(
+        f"allervers sert sur {base}\n"
+        f"  santé            {base}/health\n"
+        f"  QPV              {base}/api/qpv?dep=80\n"
+        f"  situer un point  {base}/api/locate?lat=49.8969&lon=2.2509\n"
+        f"  documentation    {base}/schema\n"
+        "Ctrl+C pour arrêter.",
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+    )
+    return []
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="allervers",
+        description="Planificateur des actions « aller vers » dans les quartiers prioritaires.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    serve = commands.add_parser("serve", help="migrer la base, charger les données, servir l'API")
+    serve.set_defaults(handler=command_serve)
+    migrate = commands.add_parser("migrate", help="mettre le schéma de la base à jour")
+    migrate.set_defaults(handler=command_migrate)
+    qpv = commands.add_parser(
+        "import-qpv", help="importer des périmètres de QPV (GeoJSON officiel de l'ANCT, WGS84)"
+    )
+    qpv.add_argument("file", metavar="FICHIER")
+    qpv.set_defaults(handler=command_import_qpv)
+    communes = commands.add_parser(
+        "import-communes",
+        help="importer des communes : attributs (CSV) ou contours (GeoJSON)",
+    )
+    communes.add_argument("file", metavar="FICHIER")
+    communes.set_defaults(handler=command_import_communes)
+    return parser
+
+
+def _fail(command: str, message: str) -> None:
+    print(f"allervers : {message}", file=sys.stderr)
+    if command.startswith("import"):
+        print("Rien n'a été modifié dans la base.", file=sys.stderr)
+
+
+Handler = Callable[[Settings, argparse.Namespace], list[str]]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``allervers`` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        settings = Settings.from_env()
+        lines = handler(settings, args)
+    except (SettingsError, GeoError, DomainError) as exc:
+        _fail(args.command, getattr(exc, "message", str(exc)))
+        return 1
+    except (OperationalError, DBAPIError) as exc:
+        _fail(args.command, f"la base de données ne répond pas ({exc.orig or exc}).")
+        return 1
+    except OSError as exc:
+        _fail(args.command, f"la base de données ne répond pas ({exc}).")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    for line in lines:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""The one table from errors to HTTP: every error answer is an RFC 9457 problem in French.
+
+Domain errors (``planner.errors``, ``geo.errors``) map to a status and a stable code here and
+nowhere else; Litestar's own errors (bad parameters, unknown routes) are translated to French.
+Unknown errors are logged with a request id and answered 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from geo.errors import GeoError, ReferenceDataError
+from planner.errors import (
+    DatabaseUnavailableError,
+    DomainError,
+    InvalidInputError,
+    NotFoundError,
+)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "urn:allervers:probleme:"
+
+logger = logging.getLogger("allervers.api")
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKind:
+    """How one kind of error is answered: HTTP status, stable code, French title."""
+
+    status: int
+    code: str
+    title: str
+
+
+ERROR_TABLE: dict[type[Exception], ProblemKind] = {
+    NotFoundError: ProblemKind(404, "introuvable", "Introuvable"),
+    InvalidInputError: ProblemKind(422, "donnee-invalide", "Donnée invalide"),
+    DatabaseUnavailableError: ProblemKind(
+        503, "base-indisponible", "Service momentanément indisponible"
+    ),
+    ReferenceDataError: ProblemKind(
+        422, "fichier-reference-invalide", "Fichier de référence invalide"
+    ),
+    DomainError: ProblemKind(422, "erreur-metier", "Demande impossible"),
+    GeoError: ProblemKind(422, "erreur-geographique", "Demande impossible"),
+}
+
+_HTTP_TITLES = {
+    400: ("requete-invalide", "Requête invalide"),
+    401: ("non-authentifie", "Authentification requise"),
+    403: ("interdit", "Accès refusé"),
+    404: ("introuvable", "Introuvable"),
+    405: ("methode-non-autorisee", "Méthode non autorisée"),
+    406: ("format-non-disponible", "Format non disponible"),
+    413: ("requete-trop-grosse", "Requête trop volumineuse"),
+    415: ("format-non-pris-en-charge", "Format non pris en charge"),
+    429: ("trop-de-requetes", "Trop de requêtes"),
+}
+
+FIELD_HINTS = {
+    "lat": "une latitude en degrés décimaux, entre -90 et 90 (ex. 49.8941)",
+    "lon": "une longitude en degrés décimaux, entre -180 et 180 (ex. 2.2567)",
+    "dep": "un code de département (ex. 80, 2A, 971)",
+    "commune": "un code INSEE de commune à 5 caractères (ex. 80021 pour Amiens)",
+    "code": "un code de QPV (ex. QN08001M)",
+    "q": "un texte de 1 à 100 caractères",
+}
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    """Build an ``application/problem+json`` response (RFC 9457 §3)."""
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _kind_of(exc: Exception) -> ProblemKind:
+    for cls in type(exc).__mro__:
+        if cls in ERROR_TABLE:
+            return ERROR_TABLE[cls]
+    raise LookupError(type(exc))  # pragma: no cover - only registered classes are routed here
+
+
+def domain_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
+    """Answer a domain error from the table."""
+    kind = _kind_of(exc)
+    message = getattr(exc, "message", str(exc))
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InvalidInputError):
+        extra["errors"] = [{"field": exc.field, "detail": message}]
+    return problem(
+        request, status=kind.status, code=kind.code, title=kind.title, detail=message, **extra
+    )
+
+
+_MISSING = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+_RANGE = re.compile(r"Expected `(\w+)` (>=|<=|>|<) ([-\d.e]+)")
+
+
+def _translate(message: str) -> str:
+    """Turn one of msgspec's/Litestar's English validation messages into French."""
+    if _MISSING.search(message):
+        return "paramètre obligatoire manquant"
+    if match := _RANGE.search(message):
+        words = {
+            ">=": "supérieur ou égal à",
+            "<=": "inférieur ou égal à",
+            ">": "supérieur à",
+            "<": "inférieur à",
+        }
+        return f"doit être {words[match.group(2)]} {float(match.group(3)):g}"
+    if "Expected `float`" in message or "Expected `int`" in message:
+        return "un nombre est attendu"
+    if "length" in message:
+        return "longueur incorrecte"
+    if "matching regex" in message or "Expected `str`" in message:
+        return "format incorrect"
+    return "valeur invalide"
+
+
+def validation_handler(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
+    """Answer a request whose parameters do not validate: 400, naming each offending field."""
+    errors = []
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if not extra and (missing := _MISSING.search(str(exc.detail))):
+        extra = [{"key": missing.group(2), "source": missing.group(1), "message": missing.group(0)}]
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        field = item.get("key")
+        message = str(item.get("message", ""))
+        received = request.query_params.get(field) if field else None
+        hint = FIELD_HINTS.get(field or "")
+        detail = _translate(message)
+        if hint:
+            detail = f"{detail} ; attendu {hint}"
+        if received is not None:
+            detail = f"{detail} (reçu « {received} »)"
+        errors.append({"field": field, "source": item.get("source", "query"), "detail": detail})
+    if errors:
+        summary = "; ".join(f"« {e['field']} » : {e['detail']}" for e in errors)
+        detail = f"Paramètre(s) invalide(s) — {summary}."
+    else:
+        detail = "La requête est invalide."
+    return problem(
+        request,
+        status=400,
+        code="parametre-invalide",
+        title="Paramètre invalide",
+        detail=detail,
+        errors=errors,
+    )
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Answer Litestar's own HTTP errors (unknown route, wrong method…) as French problems."""
+    code, title = _HTTP_TITLES.get(exc.status_code, ("erreur-http", "Erreur"))
+    details = {
+        404: f"Aucune ressource à l'adresse {request.url.path}.",
+        405: f"La méthode {request.method} n'est pas acceptée à l'adresse {request.url.path}.",
+    }
+    response = problem(
+        request,
+        status=exc.status_code,
+        code=code,
+        title=title,
+        detail=details.get(exc.status_code, title + "."),
+    )
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Log an unexpected error with a request id and answer 500 without internals."""
+    request_id = uuid.uuid4().hex
+    logger.error(
+        "erreur interne %s sur %s %s", request_id, request.method, request.url.path, exc_info=exc
+    )
+    return problem(
+        request,
+        status=HTTP_500_INTERNAL_SERVER_ERROR,
+        code="erreur-interne",
+        title="Erreur interne",
+        detail=(
+            "Une erreur inattendue est survenue. "
+            f"Référence à transmettre au support : {request_id}."
+        ),
+        request_id=request_id,
+    )
+
+
+def exception_handlers() -> dict[type[Exception] | int, Any]:
+    """The handlers to give Litestar, most specific first."""
+    handlers: dict[type[Exception] | int, Any] = dict.fromkeys(ERROR_TABLE, domain_error_handler)
+    handlers[ValidationException] = validation_handler
+    handlers[HTTPException] = http_error_handler
+    handlers[Exception] = internal_error_handler
+    return handlers
+
+
+__all__ = ["ERROR_TABLE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem"]

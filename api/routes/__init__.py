@@ -1,0 +1,1 @@
+"""HTTP routes, one module per subject; each handler validates, makes one service call, answers."""

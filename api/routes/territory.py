@@ -1,0 +1,73 @@
+"""Territory routes: QPV list and perimeters, and locating a point."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import (
+    LocateResult,
+    QpvFeature,
+    QpvSummary,
+    locate_result,
+    qpv_feature,
+    qpv_summary,
+)
+from planner.db.territory import TerritoryCache, get_qpv, list_qpvs, locate
+
+DEPARTMENT_PATTERN = r"^(\d{2}|2[ABab]|97\d)$"
+INSEE_PATTERN = r"^(\d{5}|2[ABab]\d{3})$"
+QPV_CODE_PATTERN = r"^[Qq][A-Za-z0-9]{5,9}$"
+
+
+@get("/api/qpv", summary="Lister les QPV", tags=["territoire"])
+async def qpv_list(
+    db_session: NamedDependency[AsyncSession],
+    dep: Annotated[
+        str | None,
+        Parameter(pattern=DEPARTMENT_PATTERN, description="Code de département (ex. 80)."),
+    ] = None,
+    commune: Annotated[
+        str | None,
+        Parameter(pattern=INSEE_PATTERN, description="Code INSEE d'une commune d'accueil."),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Parameter(min_length=1, max_length=100, description="Texte cherché dans le nom."),
+    ] = None,
+) -> list[QpvSummary]:
+    """Every QPV matching all the filters given, without polygons, ordered by code."""
+    rows = await list_qpvs(
+        db_session,
+        department=dep.upper() if dep else None,
+        commune=commune.upper() if commune else None,
+        text=q,
+    )
+    return [qpv_summary(row) for row in rows]
+
+
+@get("/api/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)", tags=["territoire"])
+async def qpv_detail(
+    db_session: NamedDependency[AsyncSession],
+    code: Annotated[str, Parameter(pattern=QPV_CODE_PATTERN, description="Code du QPV.")],
+) -> QpvFeature:
+    """The QPV as a GeoJSON Feature with its polygon; 404 problem for an unknown code."""
+    return qpv_feature(await get_qpv(db_session, code))
+
+
+@get(
+    "/api/locate", summary="Situer un point : QPV, QPV le plus proche, commune", tags=["territoire"]
+)
+async def locate_point(
+    request: Request[Any, Any, Any],
+    db_session: NamedDependency[AsyncSession],
+    lat: Annotated[float, Parameter(ge=-90, le=90, description="Latitude WGS84.")],
+    lon: Annotated[float, Parameter(ge=-180, le=180, description="Longitude WGS84.")],
+) -> LocateResult:
+    """The QPV holding the point (or null), the nearest QPV with its distance, the commune."""
+    cache: TerritoryCache = request.app.state.territory
+    return locate_result(lat, lon, await locate(db_session, cache, lon=lon, lat=lat))

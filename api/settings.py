@@ -1,0 +1,85 @@
+"""Settings read from ``ALLERVERS_*`` environment variables into one frozen value.
+
+Nothing is read at import time: :meth:`Settings.from_env` is called by the CLI (or a test) and
+its result handed to :func:`api.app.create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from planner.db.engine import async_url
+
+
+class SettingsError(ValueError):
+    """An ``ALLERVERS_*`` variable holds a value that cannot be used; the message is French."""
+
+
+def default_database_url(base: Path) -> str:
+    """The embedded SQLite database under ``var/`` of ``base``."""
+    return f"sqlite+aiosqlite:///{(base / 'var' / 'allervers.sqlite3').resolve()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be configured with; each field maps to ``ALLERVERS_<NAME>``."""
+
+    database_url: str = field(default_factory=lambda: default_database_url(Path.cwd()))
+    """SQLAlchemy URL; ``postgresql://`` URLs use asyncpg, ``sqlite://`` ones aiosqlite."""
+    host: str = "127.0.0.1"
+    """Address the HTTP server listens on."""
+    port: int = 8000
+    """Port the HTTP server listens on."""
+    public_url: str = ""
+    """Base URL people reach the service at (links in pages and feeds); defaults to host:port."""
+    log_level: str = "INFO"
+    """Python logging level of the service."""
+    debug: bool = False
+    """Litestar debug mode (never in production: it shows tracebacks)."""
+    load_reference_data: bool = True
+    """Load the bundled QPV and commune data into an empty database when the service starts."""
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(
+                self,
+                "database_url",
+                async_url(self.database_url).render_as_string(hide_password=False),
+            )
+        except Exception as exc:
+            raise SettingsError(f"ALLERVERS_DATABASE_URL invalide : {exc}") from None
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"ALLERVERS_PORT doit être entre 1 et 65535, pas {self.port}.")
+        if not self.public_url:
+            object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
+        object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``ALLERVERS_*`` variables (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for item in fields(cls):
+            raw = env.get(f"ALLERVERS_{item.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            if item.type in ("int", int):
+                try:
+                    values[item.name] = int(raw)
+                except ValueError:
+                    raise SettingsError(
+                        f"ALLERVERS_{item.name.upper()} doit être un entier, pas « {raw} »."
+                    ) from None
+            elif item.type in ("bool", bool):
+                lowered = raw.strip().lower()
+                if lowered not in {"1", "0", "true", "false", "yes", "no", "oui", "non"}:
+                    raise SettingsError(
+                        f"ALLERVERS_{item.name.upper()} doit valoir true ou false, pas « {raw} »."
+                    )
+                values[item.name] = lowered in {"1", "true", "yes", "oui"}
+            else:
+                values[item.name] = raw
+        return cls(**values)  # type: ignore[arg-type]

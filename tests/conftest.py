@@ -1,0 +1,162 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``ALLERVERS_TEST_POSTGRES_URL`` (a server where we may create databases;
+``.ci/run`` starts one). Without it the PostgreSQL leg is skipped with the reason, except under
+``CI=true`` where a missing server fails the run. Each test gets its own database, copied from a
+template that was migrated and loaded with the bundled reference data once per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy.engine import make_url
+
+from api.app import create_app
+from api.cli import prepare
+from api.settings import Settings
+
+POSTGRES_ENV = "ALLERVERS_TEST_POSTGRES_URL"
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+class PostgresServer:
+    """Creates and drops throw-away databases on the test PostgreSQL server."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+
+    def _dsn(self, database: str = "postgres") -> str:
+        return self.url.set(drivername="postgresql", database=database).render_as_string(
+            hide_password=False
+        )
+
+    async def _execute(self, sql: str) -> None:
+        connection = await asyncpg.connect(self._dsn(), timeout=10)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    def ping(self) -> None:
+        asyncio.run(self._execute("SELECT 1"))
+
+    def create(self, name: str, *, template: str | None = None) -> str:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        asyncio.run(self._execute(f'CREATE DATABASE "{name}"{suffix}'))
+        return self._dsn(name)
+
+    def drop(self, name: str) -> None:
+        asyncio.run(self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> PostgresServer:
+    """The test PostgreSQL server; skipped locally when absent, a failure under CI."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        reason = (
+            f"PostgreSQL indisponible : {POSTGRES_ENV} n'est pas défini (.ci/run en démarre un)"
+        )
+        if _in_ci():
+            pytest.fail(f"{reason} — sous CI=true, PostgreSQL est obligatoire.")
+        pytest.skip(reason)
+    server = PostgresServer(url)
+    try:
+        server.ping()
+    except (OSError, asyncpg.PostgresError) as exc:
+        reason = f"PostgreSQL injoignable à {POSTGRES_ENV} : {exc}"
+        if _in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return server
+
+
+class Databases:
+    """Makes empty databases of one backend for one test."""
+
+    def __init__(self, backend: str, folder: Path, request: pytest.FixtureRequest) -> None:
+        self.backend = backend
+        self.folder = folder
+        self.request = request
+        self._dropped: list[str] = []
+
+    def empty(self, *, template: str | None = None) -> str:
+        name = f"allervers_test_{uuid.uuid4().hex[:12]}"
+        if self.backend == "sqlite":
+            path = self.folder / f"{name}.sqlite3"
+            if template:
+                shutil.copyfile(template, path)
+            return f"sqlite+aiosqlite:///{path}"
+        server: PostgresServer = self.request.getfixturevalue("postgres")
+        url = server.create(name, template=template)
+        self._dropped.append(name)
+        return url
+
+    def cleanup(self) -> None:
+        if self._dropped:
+            server: PostgresServer = self.request.getfixturevalue("postgres")
+            for name in self._dropped:
+                server.drop(name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend a test runs on."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres")
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def template_database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A database migrated to head with the bundled reference data, to copy for each test."""
+    databases = Databases(backend, tmp_path_factory.mktemp("template"), request)
+    url = databases.empty()
+    prepare(Settings(database_url=url))
+    yield str(make_url(url).database)  # a file for SQLite, a database name for PostgreSQL
+    databases.cleanup()
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
+    """Factory of empty databases on the current backend, dropped after the test."""
+    factory = Databases(backend, tmp_path, request)
+    yield factory
+    factory.cleanup()
+
+
+@pytest.fixture
+def database_url(databases: Databases, template_database: str) -> str:
+    """A fresh database holding the bundled QPVs and communes."""
+    return databases.empty(template=template_database)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings pointing at the test's own database."""
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    """An HTTP client on the app built for the test's database."""
+    with TestClient(app=create_app(settings)) as test_client:
+        yield test_client

@@ -1,0 +1,42 @@
+"""Independent readings of the bundled files (plain json/csv), used as oracles by the tests."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent.parent / "geo" / "data"
+
+
+@cache
+def qpv_features() -> list[dict[str, Any]]:
+    """The bundled QPV features, straight from the GeoJSON."""
+    return list(json.loads((DATA / "qp2024_hdf.geojson").read_text("utf-8"))["features"])
+
+
+def qpv_codes(**where: str) -> list[str]:
+    """Sorted codes of the bundled QPVs whose properties equal ``where``."""
+    return sorted(
+        f["properties"]["code_qp"]
+        for f in qpv_features()
+        if all(f["properties"][k] == v for k, v in where.items())
+    )
+
+
+def qpv_codes_in_commune(insee: str) -> list[str]:
+    """Sorted codes of the bundled QPVs that list ``insee`` among their host communes."""
+    return sorted(
+        f["properties"]["code_qp"]
+        for f in qpv_features()
+        if insee in [c.strip() for c in f["properties"]["insee_com"].split(",")]
+    )
+
+
+def write_feature_collection(path: Path, features: list[dict[str, Any]], **members: Any) -> Path:
+    """Write a GeoJSON FeatureCollection for an import test."""
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", **members, "features": features}), "utf-8"
+    )
+    return path
