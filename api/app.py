@@ -14,6 +14,8 @@ from litestar.datastructures import State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from swagger_ui_bundle import swagger_ui_path
 
 from api.errors import exception_handlers
 from api.routes.health import health
@@ -30,6 +32,21 @@ def _version() -> str:
         return "0+source"
 
 
+DOCS_ASSETS = "/schema/assets"
+
+
+def _swagger() -> SwaggerRenderPlugin:
+    """Swagger UI served from our own static files (the swagger-ui-bundle package), no CDN."""
+    return SwaggerRenderPlugin(
+        version=swagger_ui_path.name.removeprefix("swagger-ui-"),
+        js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+        path="/swagger",
+        favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>",
+    )
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured."""
     database = SQLAlchemyAsyncConfig(
@@ -40,7 +57,18 @@ def create_app(settings: Settings) -> Litestar:
         set_default_exception_handler=False,
     )
     return Litestar(
-        route_handlers=[health, qpv_list, qpv_detail, locate_point],
+        route_handlers=[
+            health,
+            qpv_list,
+            qpv_detail,
+            locate_point,
+            create_static_files_router(
+                path=DOCS_ASSETS,
+                directories=[str(swagger_ui_path)],
+                include_in_schema=False,
+                name="docs-assets",
+            ),
+        ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
         state=State({"settings": settings, "territory": TerritoryCache()}),
@@ -51,7 +79,7 @@ def create_app(settings: Settings) -> Litestar:
                 "Planification des actions « aller vers » dans les quartiers prioritaires (QPV)."
             ),
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[_swagger()],
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

@@ -181,9 +181,3 @@ def test_unknown_route_and_method_are_french_problems(client: Client) -> None:
         405,
         "La méthode POST n'est pas acceptée à l'adresse /api/qpv.",
     )
-
-
-def test_openapi_lists_the_endpoints(client: Client) -> None:
-    """The OpenAPI document under /schema describes the endpoints."""
-    paths = client.get("/schema/openapi.json").json()["paths"]
-    assert sorted(paths) == ["/api/locate", "/api/qpv", "/api/qpv/{code}", "/health"]
