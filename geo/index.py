@@ -68,6 +68,21 @@ class AreaIndex:
         found[point_index[order]] = area_index[order]
         return [self._codes[i] if i >= 0 else None for i in found.tolist()]
 
+    def within(self, lon: float, lat: float, radius_m: float) -> list[Nearest]:
+        """Return every area within ``radius_m`` metres of the point, nearest first.
+
+        A venue on the edge of a QPV serves it: this is how the QPVs a venue serves are found.
+        """
+        if not self._codes:
+            return []
+        # A metre is at most 1/111,000 of a degree of latitude and 1/(111,000·cos φ) of longitude.
+        degrees = radius_m / 110_000 / max(math.cos(math.radians(lat)), 1e-6)
+        candidates = self._tree.query(Point(lon, lat), predicate="dwithin", distance=degrees)
+        measured = sorted(
+            (distance_m(lon, lat, self._geometries[i]), self._codes[int(i)]) for i in candidates
+        )
+        return [Nearest(code, distance) for distance, code in measured if distance <= radius_m]
+
     def nearest(self, lon: float, lat: float) -> Nearest | None:
         """Return the area nearest to the point in metres (geodesic), or ``None`` if empty.
 

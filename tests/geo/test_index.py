@@ -114,3 +114,13 @@ def test_empty_index_answers_none() -> None:
         [None],
         None,
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(LONS, LATS, st.floats(min_value=0.0, max_value=3000.0))
+def test_within_equals_brute_force(lon: float, lat: float, radius: float) -> None:
+    """The QPVs within a radius are exactly those a measure of every QPV keeps, nearest first."""
+    index = qpv_index()
+    measured = sorted((distance_m(lon, lat, index.geometry(c)), c) for c in index.codes)
+    expected = [Nearest(code, d) for d, code in measured if d <= radius]
+    assert index.within(lon, lat, radius) == expected
