@@ -1,0 +1,140 @@
+"""Offline geocoding speed and accuracy: the gazetteer against a linear scan, in the same run.
+
+    .venv/bin/python bench/geocode.py [--scan-sample 300] [--seed 2024]
+
+Writes every bundled town-hall address in the eight ways of the accuracy test
+(``tests/geo/test_gazetteer.py``: as written, lower case, abbreviated, without hyphens, with a
+typo, without postcode, without commune, typed on a phone), geocodes them all with
+:class:`geo.gazetteer.OfflineGeocoder`, and on a seeded sample with a naive linear scan that
+compares each query with every known address label (rapidfuzz ``WRatio``). Prints addresses per
+second, the ratio, whether the target is met, and the accuracy figures of both. The process is
+pinned to one core. Target: ≥ 2,000 addresses/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from pyproj import Geod
+from rapidfuzz import fuzz, process, utils
+
+from geo.gazetteer import AddressEntry, OfflineGeocoder, mairie_entries
+
+# The ways of writing an address are the accuracy test's own, so both measure the same thing;
+# ``tests`` is found from the repository root, as pytest finds it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.geo.test_gazetteer import (
+    CONFIDENT,
+    VARIANTS,
+    Query,
+    communes,
+    measure,
+    queries,
+)
+
+T = TypeVar("T")
+TARGET = 2_000
+WGS84 = Geod(ellps="WGS84")
+
+
+def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
+    """Return the shortest wall time of ``repeats`` runs of ``work`` and its last result."""
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result  # type: ignore[return-value]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scan-sample", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    ok = geocode_town_halls(args)
+    if not ok:
+        raise SystemExit(1)
+
+
+def geocode_town_halls(args: argparse.Namespace) -> bool:
+    """Time and score the gazetteer and the linear scan on town-hall addresses; target met?"""
+    records = communes()
+    build_time, geocoder = best_of(1, lambda: OfflineGeocoder(records))
+    chosen = list(queries(tuple(VARIANTS)))
+    print(
+        f"Communes : {len(records)}, adresses de mairie écrites de {len(VARIANTS)} façons : "
+        f"{len(chosen)} requêtes (index construit en {build_time * 1000:.0f} ms)"
+    )
+    offline_time, _ = best_of(3, lambda: [geocoder.geocode(q.text, limit=5) for q in chosen])
+
+    entries = [entry for record in records for entry in mairie_entries(record)]
+    labels = [_label(entry) for entry in entries]
+    sample = random.Random(args.seed).sample(chosen, min(args.scan_sample, len(chosen)))
+
+    def linear_scan() -> list[AddressEntry]:
+        found = []
+        for query in sample:
+            _, _, index = process.extractOne(
+                query.text, labels, scorer=fuzz.WRatio, processor=utils.default_process
+            )
+            found.append(entries[index])
+        return found
+
+    scan_time, scanned = best_of(1, linear_scan)
+    rate_offline = len(chosen) / offline_time
+    rate_scan = len(sample) / scan_time
+    print(f"\nDébit sur un cœur ({len(labels)} adresses connues)")
+    print(f"  gazetteer (OfflineGeocoder) : {rate_offline:>10,.0f} adresses/s")
+    print(f"  balayage linéaire (WRatio)  : {rate_scan:>10,.0f} adresses/s (sur {len(sample)})")
+    print(f"  ratio gazetteer / balayage  : {rate_offline / rate_scan:,.0f}×")
+    met = rate_offline >= TARGET
+    print(f"  objectif ≥ {TARGET:,} adresses/s sur un cœur : {'atteint' if met else 'MANQUÉ'}")
+
+    accuracy = measure(geocoder, chosen)
+    print(f"\nPrécision du gazetteer (meilleur candidat, {len(chosen)} requêtes)")
+    for kind in accuracy.queries:
+        print(
+            f"  {kind:<17} : {accuracy.share(accuracy.within_100_m, kind):>7.2%} à moins de "
+            f"100 m, {accuracy.share(accuracy.confident_right, kind):>7.2%} sûres (≥ "
+            f"{CONFIDENT}) et justes"
+        )
+    print(f"  ensemble          : {accuracy.share(accuracy.within_100_m):>7.2%} à moins de 100 m")
+    print(f"  sûres dans une autre commune : {len(accuracy.confident_wrong)}")
+    print(f"\nSur l'échantillon du balayage ({len(sample)} requêtes), à moins de 100 m :")
+    print(f"  gazetteer : {_within_100_m(sample, _best_points(geocoder, sample)):.2%}")
+    print(f"  balayage  : {_within_100_m(sample, [(e.lon, e.lat) for e in scanned]):.2%}")
+    return met
+
+
+def _label(entry: AddressEntry) -> str:
+    line = f"{entry.housenumber} {entry.street}" if entry.housenumber else entry.street
+    return " ".join(part for part in (line, entry.postcode, entry.commune) if part)
+
+
+def _best_points(geocoder: OfflineGeocoder, sample: list[Query]) -> list[tuple[float, float]]:
+    best = [geocoder.geocode(q.text, limit=1) for q in sample]
+    return [(found[0].lon, found[0].lat) if found else (0.0, 0.0) for found in best]
+
+
+def _within_100_m(sample: list[Query], points: list[tuple[float, float]]) -> float:
+    _, _, distances = WGS84.inv(
+        [lon for lon, _ in points],
+        [lat for _, lat in points],
+        [q.town_hall.lon for q in sample],
+        [q.town_hall.lat for q in sample],
+    )
+    return sum(d <= 100 for d in distances) / len(sample)
+
+
+if __name__ == "__main__":
+    main()
