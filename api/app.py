@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from advanced_alchemy.extensions.litestar import (
@@ -11,18 +12,34 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
 from api.errors import exception_handlers
+from api.routes.geocode import geocode
 from api.routes.health import health
 from api.routes.territory import locate_point, qpv_detail, qpv_list
+from api.routes.venues import (
+    venue_create,
+    venue_delete,
+    venue_detail,
+    venue_import,
+    venue_list,
+    venue_update,
+)
 from api.settings import Settings
+from geo.gazetteer import OfflineGeocoder
+from geo.geocoding import GeocoderChain
+from geo.providers import build_geocoders
 from planner.db.engine import create_engine
+from planner.db.geocoding import GeocodingService
 from planner.db.territory import TerritoryCache
+from planner.db.venues import VenuePlacer
 
 
 def _version() -> str:
@@ -47,10 +64,43 @@ def _swagger() -> SwaggerRenderPlugin:
     )
 
 
+def chain_factory(settings: Settings) -> Callable[[OfflineGeocoder], GeocoderChain]:
+    """How the geocoder chain of ``ALLERVERS_GEOCODERS`` is built around a gazetteer."""
+
+    def make_chain(offline: OfflineGeocoder) -> GeocoderChain:
+        geocoders = build_geocoders(
+            settings.geocoder_chain,
+            offline=offline,
+            ban_domain=settings.ban_domain,
+            ban_scheme=settings.ban_scheme,
+            nominatim_domain=settings.nominatim_domain,
+            nominatim_scheme=settings.nominatim_scheme,
+            user_agent=settings.geocoder_user_agent,
+            timeout=settings.geocoder_timeout,
+        )
+        return GeocoderChain(geocoders, confident_score=settings.geocode_min_score)
+
+    return make_chain
+
+
+def build_placer(settings: Settings, engine: AsyncEngine) -> VenuePlacer:
+    """The venue placer (geocoder chain, gazetteer, territory) for ``settings`` on ``engine``."""
+    return VenuePlacer(
+        geocoding=GeocodingService(
+            async_sessionmaker(engine, expire_on_commit=False), chain_factory(settings)
+        ),
+        territory=TerritoryCache(),
+        min_score=settings.geocode_min_score,
+        serve_radius_m=settings.serve_radius_m,
+    )
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured."""
+    engine = create_engine(settings.database_url)
+    placer = build_placer(settings, engine)
     database = SQLAlchemyAsyncConfig(
-        engine_instance=create_engine(settings.database_url),
+        engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
         before_send_handler="autocommit",
@@ -62,6 +112,13 @@ def create_app(settings: Settings) -> Litestar:
             qpv_list,
             qpv_detail,
             locate_point,
+            geocode,
+            venue_create,
+            venue_list,
+            venue_detail,
+            venue_update,
+            venue_delete,
+            venue_import,
             create_static_files_router(
                 path=DOCS_ASSETS,
                 directories=[str(swagger_ui_path)],
@@ -71,7 +128,8 @@ def create_app(settings: Settings) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
-        state=State({"settings": settings, "territory": TerritoryCache()}),
+        state=State({"settings": settings, "territory": placer.territory}),
+        dependencies={"placer": Provide(lambda: placer, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),
@@ -83,6 +141,8 @@ def create_app(settings: Settings) -> Litestar:
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            # geopy logs the address it retries: addresses typed by residents stay out of logs
+            loggers={"geopy": {"level": "ERROR", "propagate": True}},
             log_exceptions="never",
         ),
         debug=settings.debug,

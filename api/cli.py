@@ -16,11 +16,14 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tqdm import tqdm
 
 from api.settings import Settings, SettingsError
+from geo.ban_file import read_ban_file
 from geo.errors import GeoError
 from geo.reference import read_commune_outlines, read_communes_csv, read_qpv_file
 from planner.db import migration
+from planner.db.ban import import_ban_addresses
 from planner.db.bundled import load_bundled_if_empty
 from planner.db.engine import create_engine
 from planner.db.territory import (
@@ -29,7 +32,8 @@ from planner.db.territory import (
     import_communes,
     import_qpvs,
 )
-from planner.errors import DomainError
+from planner.db.venue_import import VenueImportReport, import_venues
+from planner.errors import DomainError, InvalidInputError
 
 T = TypeVar("T")
 
@@ -106,6 +110,60 @@ def command_import_communes(settings: Settings, args: argparse.Namespace) -> lis
     return _describe("Communes", report)
 
 
+def command_import_ban(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Import an official BAN address file (adresses-XX.csv) for the offline geocoder."""
+    entries = read_ban_file(Path(args.file))
+    _migrate(settings)
+    report = asyncio.run(
+        _in_transaction(
+            settings.database_url, lambda s: import_ban_addresses(s, entries, now=_now())
+        )
+    )
+    return _describe("Adresses BAN", report)
+
+
+def command_import_venues(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Import venues from a CSV: accepted rows written, rejected rows reported (and saved)."""
+    path = Path(args.file)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInputError({"fichier": f"fichier introuvable : {path}"}) from None
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("cp1252", errors="replace")
+    _migrate(settings)
+
+    async def run() -> VenueImportReport:
+        from api.app import build_placer
+
+        engine = create_engine(settings.database_url)
+        placer = build_placer(settings, engine)
+        rows = max(len(text.splitlines()) - 1, 0)
+        try:
+            with tqdm(total=rows, unit="lieu", disable=None, desc="Import") as bar:
+                async with (
+                    async_sessionmaker(engine, expire_on_commit=False)() as session,
+                    session.begin(),
+                ):
+                    return await import_venues(
+                        session, placer, text, now=_now(), progress=bar.update
+                    )
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    lines = [
+        f"Lieux : {report.created} créés, {report.updated} mis à jour, "
+        f"{report.unchanged} inchangés, {len(report.rejected)} rejetés."
+    ]
+    lines += [f"  ligne {r.line} : {r.reason}" for r in report.rejected]
+    if report.rejected:
+        rejected_path = path.with_name(f"{path.stem}.rejets.csv")
+        rejected_path.write_text(report.rejected_csv, "utf-8")
+        lines.append(f"Lignes rejetées à corriger puis réimporter : {rejected_path}")
+    return lines
+
+
 def prepare(settings: Settings) -> list[str]:
     """Migrate and, when enabled, load the bundled reference data into empty tables."""
     _migrate(settings)
@@ -164,6 +222,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     communes.add_argument("file", metavar="FICHIER")
     communes.set_defaults(handler=command_import_communes)
+    ban = commands.add_parser(
+        "import-ban", help="importer un fichier d'adresses BAN (adresses-XX.csv) pour le géocodage"
+    )
+    ban.add_argument("file", metavar="FICHIER")
+    ban.set_defaults(handler=command_import_ban)
+    venues = commands.add_parser(
+        "import-venues", help="importer des lieux (CSV : nom;type;adresse;code_postal;commune…)"
+    )
+    venues.add_argument("file", metavar="FICHIER")
+    venues.set_defaults(handler=command_import_venues)
     return parser
 
 

@@ -18,7 +18,11 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from geo.errors import GeoError, ReferenceDataError
+from geo.geocoding import GeocoderUnavailableError
 from planner.errors import (
+    AddressNotFoundError,
+    AmbiguousAddressError,
+    ConflictError,
     DatabaseUnavailableError,
     DomainError,
     InvalidInputError,
@@ -29,6 +33,8 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:allervers:probleme:"
 
 logger = logging.getLogger("allervers.api")
+RETRY_AFTER_SECONDS = 30
+"""What a 503 answer asks the client to wait before trying again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,12 @@ ERROR_TABLE: dict[type[Exception], ProblemKind] = {
     ),
     ReferenceDataError: ProblemKind(
         422, "fichier-reference-invalide", "Fichier de référence invalide"
+    ),
+    AddressNotFoundError: ProblemKind(422, "adresse-introuvable", "Adresse introuvable"),
+    AmbiguousAddressError: ProblemKind(422, "adresse-ambigue", "Adresse à préciser"),
+    ConflictError: ProblemKind(409, "conflit", "Conflit"),
+    GeocoderUnavailableError: ProblemKind(
+        503, "geocodeur-indisponible", "Géocodage momentanément indisponible"
     ),
     DomainError: ProblemKind(422, "erreur-metier", "Demande impossible"),
     GeoError: ProblemKind(422, "erreur-geographique", "Demande impossible"),
@@ -112,10 +124,26 @@ def domain_error_handler(
     message = getattr(exc, "message", str(exc))
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInputError):
-        extra["errors"] = [{"field": exc.field, "detail": message}]
-    return problem(
+        extra["errors"] = [{"field": f, "detail": d} for f, d in exc.errors.items()]
+    if isinstance(exc, AmbiguousAddressError):
+        extra["candidates"] = [
+            {
+                "label": c.label,
+                "commune": c.commune,
+                "insee_code": c.insee_code,
+                "score": round(c.score, 3),
+                "provider": c.provider,
+                "lat": c.lat,
+                "lon": c.lon,
+            }
+            for c in exc.candidates
+        ]
+    response = problem(
         request, status=kind.status, code=kind.code, title=kind.title, detail=message, **extra
     )
+    if kind.status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 _MISSING = re.compile(r"Missing required (\w+) parameter '([^']+)'")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from planner.db.engine import async_url
 
+GEOCODER_NAMES = ("offline", "ban", "nominatim")
+
 
 class SettingsError(ValueError):
     """An ``ALLERVERS_*`` variable holds a value that cannot be used; the message is French."""
@@ -41,6 +43,24 @@ class Settings:
     """Litestar debug mode (never in production: it shows tracebacks)."""
     load_reference_data: bool = True
     """Load the bundled QPV and commune data into an empty database when the service starts."""
+    geocoders: str = "offline"
+    """Geocoder chain, in order: ``offline``, ``ban``, ``nominatim`` (e.g. ``offline,ban``)."""
+    geocode_min_score: float = 0.8
+    """Score (0–1) a geocoding candidate needs for a venue to be placed without asking."""
+    geocoder_timeout: float = 5.0
+    """Seconds a network geocoder may take before the chain passes to the next one."""
+    ban_domain: str = "api-adresse.data.gouv.fr"
+    """Host (and port) of the national address search service."""
+    ban_scheme: str = "https"
+    """``https``, or ``http`` for a local copy of the service."""
+    nominatim_domain: str = "nominatim.openstreetmap.org"
+    """Host (and port) of the Nominatim service."""
+    nominatim_scheme: str = "https"
+    """``https``, or ``http`` for a local Nominatim."""
+    geocoder_user_agent: str = "allervers/0.1 (outreach planner; set ALLERVERS_GEOCODER_USER_AGENT)"
+    """User agent sent to geocoding services (Nominatim's policy asks for a contact)."""
+    serve_radius_m: float = 500.0
+    """A venue serves every QPV within this distance in metres."""
 
     def __post_init__(self) -> None:
         try:
@@ -53,9 +73,28 @@ class Settings:
             raise SettingsError(f"ALLERVERS_DATABASE_URL invalide : {exc}") from None
         if not 0 < self.port < 65536:
             raise SettingsError(f"ALLERVERS_PORT doit être entre 1 et 65535, pas {self.port}.")
+        names = [name.strip() for name in self.geocoders.split(",") if name.strip()]
+        unknown = [name for name in names if name not in GEOCODER_NAMES]
+        if not names or unknown:
+            raise SettingsError(
+                "ALLERVERS_GEOCODERS : fournisseur(s) inconnu(s) "
+                f"{', '.join(unknown) or '(aucun)'} ; "
+                f"choisissez parmi {', '.join(GEOCODER_NAMES)}."
+            )
+        object.__setattr__(self, "geocoders", ",".join(names))
+        if not 0 <= self.geocode_min_score <= 1:
+            raise SettingsError("ALLERVERS_GEOCODE_MIN_SCORE doit être entre 0 et 1.")
+        for name in ("geocoder_timeout", "serve_radius_m"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+
+    @property
+    def geocoder_chain(self) -> list[str]:
+        """The provider names of ``geocoders``, in order."""
+        return self.geocoders.split(",")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +111,13 @@ class Settings:
                 except ValueError:
                     raise SettingsError(
                         f"ALLERVERS_{item.name.upper()} doit être un entier, pas « {raw} »."
+                    ) from None
+            elif item.type in ("float", float):
+                try:
+                    values[item.name] = float(raw)
+                except ValueError:
+                    raise SettingsError(
+                        f"ALLERVERS_{item.name.upper()} doit être un nombre, pas « {raw} »."
                     ) from None
             elif item.type in ("bool", bool):
                 lowered = raw.strip().lower()

@@ -34,3 +34,8 @@ def distance_m(lon: float, lat: float, geometry: BaseGeometry) -> float:
     scaled = shapely.transform(geometry, lambda xy: xy * (scale, 1.0))
     _, nearest = nearest_points(Point(lon * scale, lat), scaled)
     return float(geodesic((lat, lon), (nearest.y, nearest.x / scale)).meters)
+
+
+def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the geodesic distance in metres between two lon/lat points (geopy, WGS84)."""
+    return float(geodesic((lat1, lon1), (lat2, lon2)).meters)

@@ -5,6 +5,12 @@ Each error has a stable ``code`` and a French ``message`` fit for a person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.geocoding import Candidate
+
 
 class DomainError(Exception):
     """Base of the planner's errors."""
@@ -23,16 +29,41 @@ class NotFoundError(DomainError):
 
 
 class InvalidInputError(DomainError):
-    """A value given by the caller breaks a domain constraint; ``field`` names it."""
+    """Values given by the caller break domain constraints; ``errors`` maps fields to reasons."""
 
     code = "donnee-invalide"
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field} : {reason}" for field, reason in errors.items()))
+        self.errors = dict(errors)
 
 
 class DatabaseUnavailableError(DomainError):
     """The database cannot be reached; the caller may try again later."""
 
     code = "base-indisponible"
+
+
+class AddressNotFoundError(DomainError):
+    """No geocoder found anything for the address typed."""
+
+    code = "adresse-introuvable"
+
+
+class AmbiguousAddressError(DomainError):
+    """The address matches several places, or none well enough: a person must choose.
+
+    ``candidates`` are plain values (``geo.geocoding.Candidate``), best first.
+    """
+
+    code = "adresse-ambigue"
+
+    def __init__(self, message: str, *, candidates: Sequence[Candidate]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
+class ConflictError(DomainError):
+    """The change would break a uniqueness rule (the same venue twice, …)."""
+
+    code = "conflit"

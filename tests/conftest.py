@@ -20,8 +20,6 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import make_url
 
-from api.app import create_app
-from api.cli import prepare
 from api.settings import Settings
 
 POSTGRES_ENV = "ALLERVERS_TEST_POSTGRES_URL"
@@ -128,6 +126,8 @@ def template_database(
     backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """A database migrated to head with the bundled reference data, to copy for each test."""
+    from api.cli import prepare  # imported here: room tests (geo, planner) need no app
+
     databases = Databases(backend, tmp_path_factory.mktemp("template"), request)
     url = databases.empty()
     prepare(Settings(database_url=url))
@@ -158,5 +158,7 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
     """An HTTP client on the app built for the test's database."""
+    from api.app import create_app
+
     with TestClient(app=create_app(settings)) as test_client:
         yield test_client

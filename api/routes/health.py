@@ -6,7 +6,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.schemas import Health
+from api.schemas.territory import Health
 from planner.db.health import check_database
 
 

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.schemas import (
+from api.schemas.territory import (
     LocateResult,
     QpvFeature,
     QpvSummary,

@@ -1,16 +1,20 @@
 """SQLAlchemy 2 models. Alembic migrations (``planner/db/migrations``) own the schema.
 
-Geometries are stored as WKB with their bounding box and centroid in plain columns, so that both
-SQLite and PostgreSQL hold them without a spatial extension; point-in-area questions are answered
-by :mod:`geo.index` over geometries loaded once.
+Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
+SQLite included. Geometries are stored as WKB with their bounding box and centroid in plain
+columns, so that both SQLite and PostgreSQL hold them without a spatial extension; point-in-area
+questions are answered by :mod:`geo.index` over geometries loaded once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
-    DateTime,
+    JSON,
+    Boolean,
     Float,
     ForeignKey,
     Integer,
@@ -18,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,7 +65,7 @@ class Qpv(Base):
     repaired: Mapped[str | None] = mapped_column(Text)
     """Why the published polygon was invalid when the import repaired it (shapely's reason)."""
     source: Mapped[str] = mapped_column(String(255))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
     communes: Mapped[list[QpvCommune]] = relationship(
         back_populates="qpv",
@@ -121,7 +126,7 @@ class Commune(Base):
     mairie_address: Mapped[str | None] = mapped_column(String(300))
     geometry_wkb: Mapped[bytes | None] = mapped_column(LargeBinary)
     repaired: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
     postcodes: Mapped[list[CommunePostcode]] = relationship(
         cascade="all, delete-orphan", order_by="CommunePostcode.postcode", lazy="selectin"
@@ -137,3 +142,90 @@ class CommunePostcode(Base):
         ForeignKey("commune.insee_code", ondelete="CASCADE"), primary_key=True
     )
     postcode: Mapped[str] = mapped_column(String(5), primary_key=True, index=True)
+
+
+class Venue(Base):
+    """A place where sessions happen, placed on the map, in its commune and relative to QPVs."""
+
+    __tablename__ = "venue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    street: Mapped[str] = mapped_column(String(300))
+    """Street line: number and street, e.g. ``"2 rue Jean Moulin"``."""
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    commune_name: Mapped[str] = mapped_column(String(200))
+    address_key: Mapped[str] = mapped_column(String(700), unique=True)
+    """Folded name and address: the same venue typed twice (or imported again) is one row."""
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geocode_provider: Mapped[str] = mapped_column(String(32))
+    """``offline``, ``ban``, ``nominatim`` or ``manual`` (coordinates given by hand)."""
+    geocode_score: Mapped[float | None] = mapped_column(Float)
+    geocode_label: Mapped[str | None] = mapped_column(String(400))
+    geocoded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    insee_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    """The commune holding the point (from the commune outlines), not the one typed."""
+    qpv_code: Mapped[str | None] = mapped_column(
+        ForeignKey("qpv.code", ondelete="SET NULL"), index=True
+    )
+    nearest_qpv_code: Mapped[str | None] = mapped_column(
+        ForeignKey("qpv.code", ondelete="SET NULL")
+    )
+    nearest_qpv_distance_m: Mapped[float | None] = mapped_column(Float)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    step_free: Mapped[bool | None] = mapped_column(Boolean)
+    """Step-free access; ``None`` when nobody checked."""
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+
+    served: Mapped[list[VenueQpv]] = relationship(
+        cascade="all, delete-orphan", order_by="VenueQpv.distance_m", lazy="selectin"
+    )
+
+
+class VenueQpv(Base):
+    """A QPV a venue serves: one it lies in or within the configured radius of."""
+
+    __tablename__ = "venue_qpv"
+
+    venue_id: Mapped[int] = mapped_column(
+        ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
+    )
+    qpv_code: Mapped[str] = mapped_column(
+        ForeignKey("qpv.code", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    distance_m: Mapped[float] = mapped_column(Float)
+
+
+class GeocodeCacheEntry(Base):
+    """A chain's answer to one address, so that a network provider is asked once per address."""
+
+    __tablename__ = "geocode_cache"
+
+    query_key: Mapped[str] = mapped_column(String(700), primary_key=True)
+    """Folded query, limit and provider chain."""
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class BanAddress(Base):
+    """An address of an official BAN export imported by ``allervers import-ban``."""
+
+    __tablename__ = "ban_address"
+    __table_args__ = (UniqueConstraint("insee_code", "street_folded", "housenumber"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    housenumber: Mapped[str] = mapped_column(String(16))
+    """Number with its suffix (``"3 bis"``); empty for a named place without number."""
+    street: Mapped[str] = mapped_column(String(300))
+    street_folded: Mapped[str] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    insee_code: Mapped[str] = mapped_column(String(5), index=True)
+    commune: Mapped[str] = mapped_column(String(200))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -10,7 +10,16 @@ from litestar.testing import TestClient
 def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignore[type-arg]
     """The OpenAPI document under /schema describes the endpoints."""
     paths = client.get("/schema/openapi.json").json()["paths"]
-    assert sorted(paths) == ["/api/locate", "/api/qpv", "/api/qpv/{code}", "/health"]
+    assert sorted(paths) == [
+        "/api/geocode",
+        "/api/locate",
+        "/api/qpv",
+        "/api/qpv/{code}",
+        "/api/venues",
+        "/api/venues/import",
+        "/api/venues/{venue_id}",
+        "/health",
+    ]
 
 
 def test_openapi_ui_loads_only_local_assets(client: TestClient) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,29 @@
+"""``GET /api/geocode``: the configured geocoder chain, for forms and for checking an address."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas.venue import CandidateOut, candidate_out
+from planner.db.venues import VenuePlacer
+
+
+@get("/api/geocode", summary="Géocoder une adresse", tags=["lieux"])
+async def geocode(
+    db_session: NamedDependency[AsyncSession],
+    placer: NamedDependency[VenuePlacer],
+    q: Annotated[str, Parameter(min_length=3, max_length=300, description="Adresse.")],
+    limit: Annotated[int, Parameter(ge=1, le=20, description="Nombre maximal.")] = 5,
+) -> list[CandidateOut]:
+    """Ranked candidates (label, point, commune, QPV holding the point, score, provider).
+
+    An empty list when nothing matches; 503 problem with Retry-After when no provider answers.
+    """
+    candidates = await placer.geocoding.geocode(q, limit=limit)
+    territory = await placer.territory.get(db_session)
+    return [candidate_out(c, territory.qpvs.locate(c.lon, c.lat)) for c in candidates]

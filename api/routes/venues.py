@@ -1,0 +1,151 @@
+"""Venue routes: create (placing the venue), list, read, change, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
+from api.schemas.venue import VenueCreate, VenueOut, VenuePatch, venue_out
+from planner.db.venue_import import import_venues
+from planner.db.venues import (
+    VenuePlacer,
+    create_venue,
+    delete_venue,
+    get_venue,
+    list_venues,
+    update_venue,
+)
+from planner.errors import InvalidInputError
+from planner.venue import VenueKind
+
+DbSession = NamedDependency[AsyncSession]
+PlacerDep = NamedDependency[VenuePlacer]
+
+
+@post("/api/venues", status_code=HTTP_201_CREATED, summary="Créer un lieu", tags=["lieux"])
+async def venue_create(
+    db_session: DbSession, placer: PlacerDep, data: JSONBody[VenueCreate]
+) -> VenueOut:
+    """Create a venue, geocoding its address unless coordinates are given.
+
+    422 problem when the address is not found or ambiguous (candidates listed), 409 when the
+    same venue exists, 503 with Retry-After when no geocoder can answer; nothing is saved then.
+    """
+    venue = await create_venue(db_session, placer, data.to_input(), now=datetime.now(UTC))
+    return venue_out(venue)
+
+
+@get("/api/venues", summary="Lister les lieux", tags=["lieux"])
+async def venue_list(
+    db_session: DbSession,
+    qpv: Annotated[
+        str | None, Parameter(pattern=QPV_CODE_PATTERN, description="QPV desservi par le lieu.")
+    ] = None,
+    commune: Annotated[
+        str | None, Parameter(pattern=INSEE_PATTERN, description="Code INSEE de la commune.")
+    ] = None,
+    kind: Annotated[VenueKind | None, Parameter(description="Type de lieu.")] = None,
+    q: Annotated[
+        str | None, Parameter(min_length=1, max_length=100, description="Texte cherché.")
+    ] = None,
+) -> list[VenueOut]:
+    """Venues matching every filter given, by name."""
+    rows = await list_venues(db_session, qpv=qpv, commune=commune, kind=kind, text=q)
+    return [venue_out(row) for row in rows]
+
+
+@get("/api/venues/{venue_id:int}", summary="Un lieu", tags=["lieux"])
+async def venue_detail(db_session: DbSession, venue_id: FromPath[int]) -> VenueOut:
+    """One venue; 404 problem when unknown."""
+    return venue_out(await get_venue(db_session, venue_id))
+
+
+@patch("/api/venues/{venue_id:int}", summary="Modifier un lieu", tags=["lieux"])
+async def venue_update(
+    db_session: DbSession, placer: PlacerDep, venue_id: FromPath[int], data: JSONBody[VenuePatch]
+) -> VenueOut:
+    """Change the fields given; a new address is geocoded again, new coordinates win."""
+    venue = await update_venue(db_session, placer, venue_id, data.changes(), now=datetime.now(UTC))
+    return venue_out(venue)
+
+
+@delete(
+    "/api/venues/{venue_id:int}",
+    status_code=HTTP_204_NO_CONTENT,
+    summary="Supprimer un lieu",
+    tags=["lieux"],
+)
+async def venue_delete(db_session: DbSession, venue_id: FromPath[int]) -> None:
+    """Delete a venue; 404 problem when unknown."""
+    await delete_venue(db_session, venue_id)
+
+
+class VenueImportOut(msgspec.Struct, frozen=True):
+    """What a bulk import did; ``rejected_csv`` holds the rejected rows to fix and resubmit."""
+
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedOut]
+    rejected_csv: str
+
+
+class RejectedOut(msgspec.Struct, frozen=True):
+    """A rejected row: its line in the file and why."""
+
+    line: int
+    reason: str
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@post(
+    "/api/venues/import",
+    status_code=HTTP_200_OK,
+    summary="Importer des lieux (CSV)",
+    tags=["lieux"],
+    request_max_body_size=MAX_IMPORT_BYTES,
+)
+async def venue_import(
+    db_session: DbSession, placer: PlacerDep, request: Request[Any, Any, Any]
+) -> VenueImportOut:
+    """Import a CSV (header; ``;`` or ``,``) sent as the body or as a form's ``file`` field.
+
+    Accepted rows are written; every rejected row is reported with its line and reason, and
+    again in ``rejected_csv``. Importing the same file again creates no duplicates.
+    """
+    text = await _csv_text(request)
+    report = await import_venues(db_session, placer, text, now=datetime.now(UTC))
+    return VenueImportOut(
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=[RejectedOut(r.line, r.reason) for r in report.rejected],
+        rejected_csv=report.rejected_csv,
+    )
+
+
+async def _csv_text(request: Request[Any, Any, Any]) -> str:
+    """The CSV sent: a multipart form's ``file`` field, or the raw body; UTF-8 or Latin-1."""
+    if request.content_type[0] == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInputError({"file": "joignez le fichier CSV dans le champ « file »"})
+        raw = await upload.read()
+    else:
+        raw = await request.body()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -1,0 +1,1 @@
+"""Request and response schemas (msgspec), one module per subject."""

@@ -1,0 +1,148 @@
+"""Bulk venue import: accepted rows written, every rejected row reported with its reason.
+
+Rows are identified by their name and address (:func:`planner.venue.address_key`), so importing
+the same file again creates no duplicates: known venues are updated or left unchanged without
+being geocoded again. Addresses to geocode are sent to the chain in one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from geo.geocoding import GeocoderUnavailableError
+from planner.db.models import Venue
+from planner.db.venues import VenueInput, VenuePlacer, apply_placement, new_venue
+from planner.errors import DomainError
+from planner.venue import address_key, choose_candidate
+from planner.venue_csv import RejectedRow, VenueRow, read_venue_rows, rejected_csv
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class VenueImportReport:
+    """What an import did, and the rejected rows as a CSV to fix and submit again."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_csv(self) -> str:
+        """Rejected rows with their line number and reason (``;``-separated, CRLF)."""
+        return rejected_csv(self.header, self.rejected)
+
+
+def _input(row: VenueRow) -> VenueInput:
+    return VenueInput(
+        name=row.name,
+        kind=row.kind,
+        address=row.address,
+        lon=row.lon,
+        lat=row.lat,
+        capacity=row.capacity,
+        step_free=row.step_free,
+        notes=row.notes,
+    )
+
+
+def _update(venue: Venue, row: VenueRow, *, now: datetime) -> bool:
+    changed = False
+    for attribute, value in (
+        ("kind", row.kind.value),
+        ("capacity", row.capacity),
+        ("step_free", row.step_free),
+        ("notes", row.notes),
+    ):
+        if getattr(venue, attribute) != value:
+            setattr(venue, attribute, value)
+            changed = True
+    if changed:
+        venue.updated_at = now
+    return changed
+
+
+async def import_venues(
+    session: AsyncSession,
+    placer: VenuePlacer,
+    text: str,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+) -> VenueImportReport:
+    """Import the venues of a CSV's ``text`` in the caller's transaction."""
+    header, rows, rejected = read_venue_rows(text)
+    report = VenueImportReport(header=header, rejected=list(rejected))
+    keys = {row.line: address_key(row.name, row.address) for row in rows}
+    known = {
+        venue.address_key: venue
+        for start in range(0, len(rows), 500)
+        for venue in await session.scalars(
+            select(Venue).where(
+                Venue.address_key.in_([keys[r.line] for r in rows[start : start + 500]])
+            )
+        )
+    }
+    first_line: dict[str, int] = {}
+    to_place: list[VenueRow] = []
+    for row in rows:
+        key = keys[row.line]
+        if key in first_line:
+            report.rejected.append(
+                RejectedRow(row.line, f"doublon de la ligne {first_line[key]}", row.cells)
+            )
+            continue
+        first_line[key] = row.line
+        venue = known.get(key)
+        if venue is None:
+            to_place.append(row)
+            continue
+        if (
+            row.lon is not None
+            and row.lat is not None
+            and (venue.lon, venue.lat) != (row.lon, row.lat)
+        ):
+            placement = await placer.locate(session, lon=row.lon, lat=row.lat, provider="manual")
+            apply_placement(venue, placement, now=now)
+            _update(venue, row, now=now)
+            venue.updated_at = now
+            report.updated += 1
+        elif _update(venue, row, now=now):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        if progress:
+            progress(1)
+    geocoded = [row for row in to_place if row.lon is None]
+    answers = await placer.geocoding.geocode_many([row.address.line() for row in geocoded])
+    by_line = dict(zip([row.line for row in geocoded], answers, strict=True))
+    for row in to_place:
+        try:
+            if row.lon is not None and row.lat is not None:
+                placement = await placer.locate(
+                    session, lon=row.lon, lat=row.lat, provider="manual"
+                )
+            else:
+                answer = by_line[row.line]
+                if isinstance(answer, GeocoderUnavailableError):
+                    raise answer
+                found = choose_candidate(row.address.line(), answer, min_score=placer.min_score)
+                placement = await placer.placement_of(session, found)
+        except (DomainError, GeocoderUnavailableError) as exc:
+            report.rejected.append(RejectedRow(row.line, exc.message, row.cells))
+        else:
+            venue = new_venue(_input(row), placement, now=now)
+            session.add(venue)
+            report.created += 1
+        if progress:
+            progress(1)
+    await session.flush()
+    report.rejected.sort(key=lambda r: r.line)
+    return report
