@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
+from api.access_log import access_log
 from api.errors import exception_handlers
 from api.routes.geocode import geocode
 from api.routes.health import health
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
+        middleware=[access_log],
         state=State({"settings": settings, "territory": placer.territory}),
         dependencies={"placer": Provide(lambda: placer, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(

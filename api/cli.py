@@ -197,6 +197,7 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        access_log=False,  # it prints query strings; api.access_log logs without them
     )
     return []
 

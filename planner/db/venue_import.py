@@ -90,6 +90,7 @@ async def import_venues(
             )
         )
     }
+    territory = await placer.territory.get(session)
     first_line: dict[str, int] = {}
     to_place: list[VenueRow] = []
     for row in rows:
@@ -109,7 +110,7 @@ async def import_venues(
             and row.lat is not None
             and (venue.lon, venue.lat) != (row.lon, row.lat)
         ):
-            placement = await placer.locate(session, lon=row.lon, lat=row.lat, provider="manual")
+            placement = placer.locate_in(territory, lon=row.lon, lat=row.lat, provider="manual")
             apply_placement(venue, placement, now=now)
             _update(venue, row, now=now)
             venue.updated_at = now
@@ -126,15 +127,13 @@ async def import_venues(
     for row in to_place:
         try:
             if row.lon is not None and row.lat is not None:
-                placement = await placer.locate(
-                    session, lon=row.lon, lat=row.lat, provider="manual"
-                )
+                placement = placer.locate_in(territory, lon=row.lon, lat=row.lat, provider="manual")
             else:
                 answer = by_line[row.line]
                 if isinstance(answer, GeocoderUnavailableError):
                     raise answer
                 found = choose_candidate(row.address.line(), answer, min_score=placer.min_score)
-                placement = await placer.placement_of(session, found)
+                placement = placer.placement_in(territory, found)
         except (DomainError, GeocoderUnavailableError) as exc:
             report.rejected.append(RejectedRow(row.line, exc.message, row.cells))
         else:

@@ -20,7 +20,7 @@ from geo.geocoding import Candidate
 from geo.text import fold
 from planner.db.geocoding import GeocodingService
 from planner.db.models import Venue, VenueQpv
-from planner.db.territory import TerritoryCache
+from planner.db.territory import Territory, TerritoryCache
 from planner.errors import ConflictError, NotFoundError
 from planner.venue import Address, VenueKind, address_key, check_venue, choose_candidate
 
@@ -69,9 +69,13 @@ class VenuePlacer:
         line = address.line()
         return choose_candidate(line, await self.geocoding.geocode(line), min_score=self.min_score)
 
-    async def locate(
+    async def locate(self, session: AsyncSession, **point: Any) -> Placement:
+        """Locate a point (keywords of :meth:`locate_in`) in the territory now loaded."""
+        return self.locate_in(await self.territory.get(session), **point)
+
+    def locate_in(
         self,
-        session: AsyncSession,
+        territory: Territory,
         *,
         lon: float,
         lat: float,
@@ -80,8 +84,7 @@ class VenuePlacer:
         label: str | None = None,
         insee_code: str | None = None,
     ) -> Placement:
-        """Locate a point in the territory: commune, QPV, nearest QPV, served QPVs."""
-        territory = await self.territory.get(session)
+        """Locate a point in ``territory``: commune, QPV, nearest QPV, served QPVs."""
         nearest = territory.qpvs.nearest(lon, lat)
         return Placement(
             lon=lon,
@@ -110,8 +113,12 @@ class VenuePlacer:
 
     async def placement_of(self, session: AsyncSession, found: Candidate) -> Placement:
         """The placement of a chosen geocoding candidate."""
-        return await self.locate(
-            session,
+        return self.placement_in(await self.territory.get(session), found)
+
+    def placement_in(self, territory: Territory, found: Candidate) -> Placement:
+        """The placement of a chosen geocoding candidate in ``territory``."""
+        return self.locate_in(
+            territory,
             lon=found.lon,
             lat=found.lat,
             provider=found.provider,

@@ -47,6 +47,7 @@ def test_serve_fresh_sqlite_answers_over_http(tmp_path: Path) -> None:
                 time.sleep(0.2)
         somme = httpx.get(f"{base}/api/qpv", params={"dep": "80"}).json()
         located = httpx.get(f"{base}/api/locate", params={"lat": 49.9151, "lon": 2.2502}).json()
+        typed = httpx.get(f"{base}/api/geocode", params={"q": "12 rue Secrète 80000 Amiens"})
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
@@ -63,3 +64,8 @@ def test_serve_fresh_sqlite_answers_over_http(tmp_path: Path) -> None:
         "3782 contours de communes chargés",
     ]
     assert f"allervers sert sur {base}" in output.splitlines()
+    assert (typed.status_code, "Secr" in output, "GET /api/geocode 200" in output) == (
+        200,
+        False,
+        True,
+    )
