@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from geo.providers import GEOCODER_NAMES
 from planner.db.engine import async_url
-
-GEOCODER_NAMES = ("offline", "ban", "nominatim")
 
 
 class SettingsError(ValueError):
@@ -58,7 +57,7 @@ class Settings:
     nominatim_scheme: str = "https"
     """``https``, or ``http`` for a local Nominatim."""
     geocoder_user_agent: str = "allervers/0.1 (outreach planner; set ALLERVERS_GEOCODER_USER_AGENT)"
-    """User agent sent to geocoding services (Nominatim's policy asks for a contact)."""
+    """User agent sent to geocoding services; Nominatim's policy asks for a contact: set one."""
     serve_radius_m: float = 500.0
     """A venue serves every QPV within this distance in metres."""
 

@@ -100,8 +100,9 @@ class GeocoderChain:
                 break
         if not found and down:
             names = ", ".join(exc.provider for exc in down)
+            verb = "ne répond pas" if len(down) == 1 else "ne répondent pas"
             raise GeocoderUnavailableError(
-                f"Géocodage momentanément impossible : {names} ne répond pas. "
+                f"Géocodage momentanément impossible : {names} {verb}. "
                 "Réessayez dans un instant ou saisissez les coordonnées à la main.",
                 provider=names,
             )
