@@ -21,9 +21,33 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
 from api.access_log import access_log
+from api.auth import provide_caller
 from api.errors import exception_handlers
+from api.routes.audit import audit_list
 from api.routes.geocode import geocode
 from api.routes.health import health
+from api.routes.people import (
+    organisation_create,
+    organisation_detail,
+    organisation_list,
+    organisation_update,
+    staff_create,
+    staff_list,
+    staff_update,
+    token_create,
+    token_list,
+    token_revoke,
+)
+from api.routes.sessions import (
+    series_create,
+    session_cancel,
+    session_create,
+    session_detail,
+    session_list,
+    session_outcome,
+    session_publish,
+    session_update,
+)
 from api.routes.territory import locate_point, qpv_detail, qpv_list
 from api.routes.venues import (
     venue_create,
@@ -100,6 +124,7 @@ def create_app(settings: Settings) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured."""
     engine = create_engine(settings.database_url)
     placer = build_placer(settings, engine)
+    rules = settings.rule_settings()
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -120,6 +145,25 @@ def create_app(settings: Settings) -> Litestar:
             venue_update,
             venue_delete,
             venue_import,
+            organisation_list,
+            organisation_create,
+            organisation_detail,
+            organisation_update,
+            staff_list,
+            staff_create,
+            staff_update,
+            token_create,
+            token_list,
+            token_revoke,
+            session_create,
+            series_create,
+            session_list,
+            session_detail,
+            session_update,
+            session_publish,
+            session_cancel,
+            session_outcome,
+            audit_list,
             create_static_files_router(
                 path=DOCS_ASSETS,
                 directories=[str(swagger_ui_path)],
@@ -131,7 +175,11 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=exception_handlers(),
         middleware=[access_log],
         state=State({"settings": settings, "territory": placer.territory}),
-        dependencies={"placer": Provide(lambda: placer, sync_to_thread=False)},
+        dependencies={
+            "placer": Provide(lambda: placer, sync_to_thread=False),
+            "rules": Provide(lambda: rules, sync_to_thread=False),
+            "caller": Provide(provide_caller),
+        },
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

@@ -22,9 +22,10 @@ from api.settings import Settings, SettingsError
 from geo.ban_file import read_ban_file
 from geo.errors import GeoError
 from geo.reference import read_commune_outlines, read_communes_csv, read_qpv_file
-from planner.db import migration
+from planner.db import migration, people
 from planner.db.ban import import_ban_addresses
 from planner.db.bundled import load_bundled_if_empty
+from planner.db.demo import has_data, load_demo
 from planner.db.engine import create_engine
 from planner.db.territory import (
     ImportReport,
@@ -34,6 +35,7 @@ from planner.db.territory import (
 )
 from planner.db.venue_import import VenueImportReport, import_venues
 from planner.errors import DomainError, InvalidInputError
+from planner.session import OrganisationKind, Role
 
 T = TypeVar("T")
 
@@ -164,9 +166,133 @@ def command_import_venues(settings: Settings, args: argparse.Namespace) -> list[
     return lines
 
 
-def prepare(settings: Settings) -> list[str]:
-    """Migrate and, when enabled, load the bundled reference data into empty tables."""
+ADMIN_ORGANISATION = "Administration allervers"
+
+
+async def _create_admin(session: AsyncSession, email: str, name: str) -> list[str]:
+    now = _now()
+    staff = await people.find_staff_by_email(session, email)
+    if staff is None:
+        orgs = [o for o in await people.list_organisations(session) if o.name == ADMIN_ORGANISATION]
+        org = (
+            orgs[0]
+            if orgs
+            else await people.create_organisation(
+                session,
+                kind=OrganisationKind.OTHER,
+                name=ADMIN_ORGANISATION,
+                actor_id=None,
+                now=now,
+            )
+        )
+        staff = await people.create_staff(
+            session,
+            organisation_id=org.id,
+            name=name,
+            email=email,
+            role=Role.ADMIN,
+            actor_id=None,
+            now=now,
+        )
+        said = f"Administrateur créé : {staff.name} <{staff.email}> (n° {staff.id})."
+    elif staff.role != Role.ADMIN.value or not staff.active:
+        raise InvalidInputError({"email": f"{email} existe déjà sans être un administrateur actif"})
+    else:
+        said = f"Administrateur existant : {staff.name} <{staff.email}> (n° {staff.id})."
+    token, secret = await people.issue_token(
+        session, staff.id, name="create-admin", actor_id=None, now=now
+    )
+    return [
+        said,
+        f"Jeton n° {token.id} (à garder secret, il ne sera plus affiché) — envoyez-le dans "
+        "l'en-tête « Authorization: Bearer <jeton> » :",
+        secret,
+    ]
+
+
+def command_create_admin(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Create an admin (or a new token for an existing one); the token is the last line."""
     _migrate(settings)
+    return asyncio.run(
+        _in_transaction(
+            settings.database_url, lambda s: _create_admin(s, args.email, args.name or args.email)
+        )
+    )
+
+
+async def _create_token(session: AsyncSession, email: str, name: str) -> list[str]:
+    staff = await people.find_staff_by_email(session, email)
+    if staff is None:
+        raise InvalidInputError({"email": f"aucun membre du personnel n'a l'adresse {email}"})
+    token, secret = await people.issue_token(
+        session, staff.id, name=name, actor_id=None, now=_now()
+    )
+    return [f"Jeton n° {token.id} pour {staff.name} <{staff.email}> :", secret]
+
+
+def command_create_token(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Create a token for an existing staff member; the token is the last line."""
+    _migrate(settings)
+    return asyncio.run(
+        _in_transaction(settings.database_url, lambda s: _create_token(s, args.email, args.name))
+    )
+
+
+def command_revoke_token(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Revoke a token by its number."""
+    _migrate(settings)
+    asyncio.run(
+        _in_transaction(
+            settings.database_url,
+            lambda s: people.revoke_token(s, args.token_id, caller=None, actor_id=None, now=_now()),
+        )
+    )
+    return [f"Jeton n° {args.token_id} révoqué."]
+
+
+def command_load_demo(settings: Settings, _args: argparse.Namespace) -> list[str]:
+    """Fill an empty database with the demonstration dataset, in one transaction."""
+    _migrate(settings)
+    return _load_demo(settings, only_if_empty=False)
+
+
+def _load_demo(settings: Settings, *, only_if_empty: bool) -> list[str]:
+    """Load the demo (refused on a database with data, or skipped when ``only_if_empty``)."""
+
+    async def run() -> list[str]:
+        from api.app import build_placer
+
+        engine = create_engine(settings.database_url)
+        placer = build_placer(settings, engine)
+        now = _now()
+        try:
+            async with (
+                async_sessionmaker(engine, expire_on_commit=False)() as session,
+                session.begin(),
+            ):
+                loaded = (
+                    await load_bundled_if_empty(session, now=now)
+                    if settings.load_reference_data
+                    else []
+                )
+                if only_if_empty and await has_data(session):
+                    return loaded
+                report = await load_demo(
+                    session, placer=placer, settings=settings.rule_settings(), now=now
+                )
+                return loaded + report.lines()
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def prepare(settings: Settings, *, demo: bool = False) -> list[str]:
+    """Migrate, load the bundled reference data into empty tables when enabled, and, with
+    ``demo``, the demonstration dataset into a database without organisations."""
+    _migrate(settings)
+    if demo:
+        return _load_demo(settings, only_if_empty=True)
     if not settings.load_reference_data:
         return []
     return asyncio.run(
@@ -180,7 +306,7 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
 
     from api.app import create_app
 
-    for line in prepare(settings):
+    for line in prepare(settings, demo=settings.demo):
         print(line, flush=True)
     base = settings.public_url
     print(
@@ -189,6 +315,8 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         f"  QPV              {base}/api/qpv?dep=80\n"
         f"  situer un point  {base}/api/locate?lat=49.8969&lon=2.2509\n"
         f"  documentation    {base}/schema\n"
+        "Pour réserver : créez un administrateur et son jeton avec\n"
+        "  .venv/bin/allervers create-admin vous@exemple.fr\n"
         "Ctrl+C pour arrêter.",
         flush=True,
     )
@@ -233,6 +361,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     venues.add_argument("file", metavar="FICHIER")
     venues.set_defaults(handler=command_import_venues)
+    admin = commands.add_parser(
+        "create-admin", help="créer un administrateur et afficher son jeton (dernière ligne)"
+    )
+    admin.add_argument("email", metavar="EMAIL")
+    admin.add_argument("--name", metavar="NOM", default=None)
+    admin.set_defaults(handler=command_create_admin)
+    token = commands.add_parser(
+        "create-token", help="créer un jeton pour un membre du personnel (dernière ligne)"
+    )
+    token.add_argument("email", metavar="EMAIL")
+    token.add_argument("--name", metavar="NOM", default="ligne de commande")
+    token.set_defaults(handler=command_create_token)
+    demo = commands.add_parser(
+        "load-demo", help="remplir une base vide avec le jeu de démonstration (données fictives)"
+    )
+    demo.set_defaults(handler=command_load_demo)
+    revoke = commands.add_parser("revoke-token", help="révoquer un jeton")
+    revoke.add_argument("token_id", metavar="NUMERO", type=int)
+    revoke.set_defaults(handler=command_revoke_token)
     return parser
 
 

@@ -22,11 +22,14 @@ from geo.geocoding import GeocoderUnavailableError
 from planner.errors import (
     AddressNotFoundError,
     AmbiguousAddressError,
+    AuthenticationError,
+    BookingRefusedError,
     ConflictError,
     DatabaseUnavailableError,
     DomainError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -61,6 +64,9 @@ ERROR_TABLE: dict[type[Exception], ProblemKind] = {
     GeocoderUnavailableError: ProblemKind(
         503, "geocodeur-indisponible", "Géocodage momentanément indisponible"
     ),
+    AuthenticationError: ProblemKind(401, "non-authentifie", "Authentification requise"),
+    PermissionDeniedError: ProblemKind(403, "interdit", "Accès refusé"),
+    BookingRefusedError: ProblemKind(422, "reservation-refusee", "Réservation refusée"),
     DomainError: ProblemKind(422, "erreur-metier", "Demande impossible"),
     GeoError: ProblemKind(422, "erreur-geographique", "Demande impossible"),
 }
@@ -138,9 +144,18 @@ def domain_error_handler(
             }
             for c in exc.candidates
         ]
+    status = kind.status
+    if isinstance(exc, BookingRefusedError):
+        extra["violations"] = [
+            {"code": v.code, "message": v.message, "session_id": v.session_id, "field": v.field}
+            for v in exc.violations
+        ]
+        status = 409 if exc.is_conflict else 422
     response = problem(
-        request, status=kind.status, code=kind.code, title=kind.title, detail=message, **extra
+        request, status=status, code=kind.code, title=kind.title, detail=message, **extra
     )
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="allervers"'
     if kind.status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -182,7 +197,9 @@ def validation_handler(
     for item in extra:
         if not isinstance(item, dict):
             continue
-        field = item.get("key")
+        key = item.get("key")
+        # a parameter named after a Python keyword is declared with a trailing "_" (from_)
+        field = key.rstrip("_") if isinstance(key, str) else key
         message = str(item.get("message", ""))
         received = request.query_params.get(field) if field else None
         hint = FIELD_HINTS.get(field or "")

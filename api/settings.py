@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import time, timedelta
 from pathlib import Path
 
 from geo.providers import GEOCODER_NAMES
 from planner.db.engine import async_url
+from planner.session import EveningWindow, RuleSettings
 
 
 class SettingsError(ValueError):
@@ -42,6 +44,9 @@ class Settings:
     """Litestar debug mode (never in production: it shows tracebacks)."""
     load_reference_data: bool = True
     """Load the bundled QPV and commune data into an empty database when the service starts."""
+    demo: bool = True
+    """Load the demonstration dataset (fictitious, labelled "démo") into a database without
+    organisations when the service starts; ``ALLERVERS_DEMO=0`` to start empty."""
     geocoders: str = "offline"
     """Geocoder chain, in order: ``offline``, ``ban``, ``nominatim`` (e.g. ``offline,ban``)."""
     geocode_min_score: float = 0.8
@@ -60,6 +65,18 @@ class Settings:
     """User agent sent to geocoding services; Nominatim's policy asks for a contact: set one."""
     serve_radius_m: float = 500.0
     """A venue serves every QPV within this distance in metres."""
+    evening_start: str = "17:00"
+    """Earliest start of an evening neighbourhood session (an organisation may set its own)."""
+    evening_end: str = "22:00"
+    """Latest end of an evening neighbourhood session."""
+    travel_speed_kmh: float = 20.0
+    """Urban speed for the travel time between two sessions of one person."""
+    travel_margin_minutes: int = 15
+    """Fixed margin added to every travel between two sessions."""
+    max_evenings_per_week: int = 3
+    """More evening sessions than this for one person in a week is a warning."""
+    qpv_revisit_days: int = 3
+    """A QPV visited again within this many days is a warning."""
 
     def __post_init__(self) -> None:
         try:
@@ -86,9 +103,31 @@ class Settings:
         for name in ("geocoder_timeout", "serve_radius_m"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
+        for name in ("evening_start", "evening_end"):
+            try:
+                time.fromisoformat(getattr(self, name))
+            except ValueError:
+                raise SettingsError(
+                    f"ALLERVERS_{name.upper()} doit être une heure HH:MM, "
+                    f"pas « {getattr(self, name)} »."
+                ) from None
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+
+    def rule_settings(self) -> RuleSettings:
+        """The booking rules' settings."""
+        return RuleSettings(
+            travel_speed_kmh=self.travel_speed_kmh,
+            travel_margin=timedelta(minutes=self.travel_margin_minutes),
+            max_evenings_per_week=self.max_evenings_per_week,
+            qpv_revisit_days=self.qpv_revisit_days,
+            serve_radius_m=self.serve_radius_m,
+            evening_window=EveningWindow(
+                start=time.fromisoformat(self.evening_start),
+                end=time.fromisoformat(self.evening_end),
+            ),
+        )
 
     @property
     def geocoder_chain(self) -> list[str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from geo.geocoding import Candidate
+    from planner.session import Violation
 
 
 class DomainError(Exception):
@@ -67,3 +68,30 @@ class ConflictError(DomainError):
     """The change would break a uniqueness rule (the same venue twice, …)."""
 
     code = "conflit"
+
+
+class AuthenticationError(DomainError):
+    """No valid token: the caller is unknown (missing, wrong or revoked token)."""
+
+    code = "non-authentifie"
+
+
+class PermissionDeniedError(DomainError):
+    """The caller is known but may not do this."""
+
+    code = "interdit"
+
+
+class BookingRefusedError(DomainError):
+    """Hard booking rules are broken; ``violations`` lists every one (``planner.session``)."""
+
+    code = "reservation-refusee"
+
+    def __init__(self, message: str, *, violations: Sequence[Violation]) -> None:
+        super().__init__(message)
+        self.violations = list(violations)
+
+    @property
+    def is_conflict(self) -> bool:
+        """Whether another session is in the way (409) rather than the request itself (422)."""
+        return any(v.session_id is not None for v in self.violations)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.venue import CandidateOut, candidate_out
@@ -17,8 +17,8 @@ from planner.db.venues import VenuePlacer
 async def geocode(
     db_session: NamedDependency[AsyncSession],
     placer: NamedDependency[VenuePlacer],
-    q: Annotated[str, Parameter(min_length=3, max_length=300, description="Adresse.")],
-    limit: Annotated[int, Parameter(ge=1, le=20, description="Nombre maximal.")] = 5,
+    q: Annotated[str, QueryParameter(min_length=3, max_length=300, description="Adresse.")],
+    limit: Annotated[int, QueryParameter(ge=1, le=20, description="Nombre maximal.")] = 5,
 ) -> list[CandidateOut]:
     """Ranked candidates (label, point, commune, QPV holding the point, score, provider).
 

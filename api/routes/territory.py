@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.territory import (
@@ -29,15 +29,15 @@ async def qpv_list(
     db_session: NamedDependency[AsyncSession],
     dep: Annotated[
         str | None,
-        Parameter(pattern=DEPARTMENT_PATTERN, description="Code de département (ex. 80)."),
+        QueryParameter(pattern=DEPARTMENT_PATTERN, description="Code de département (ex. 80)."),
     ] = None,
     commune: Annotated[
         str | None,
-        Parameter(pattern=INSEE_PATTERN, description="Code INSEE d'une commune d'accueil."),
+        QueryParameter(pattern=INSEE_PATTERN, description="Code INSEE d'une commune d'accueil."),
     ] = None,
     q: Annotated[
         str | None,
-        Parameter(min_length=1, max_length=100, description="Texte cherché dans le nom."),
+        QueryParameter(min_length=1, max_length=100, description="Texte cherché dans le nom."),
     ] = None,
 ) -> list[QpvSummary]:
     """Every QPV matching all the filters given, without polygons, ordered by code."""
@@ -53,7 +53,7 @@ async def qpv_list(
 @get("/api/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)", tags=["territoire"])
 async def qpv_detail(
     db_session: NamedDependency[AsyncSession],
-    code: Annotated[str, Parameter(pattern=QPV_CODE_PATTERN, description="Code du QPV.")],
+    code: Annotated[str, PathParameter(pattern=QPV_CODE_PATTERN, description="Code du QPV.")],
 ) -> QpvFeature:
     """The QPV as a GeoJSON Feature with its polygon; 404 problem for an unknown code."""
     return qpv_feature(await get_qpv(db_session, code))
@@ -65,8 +65,8 @@ async def qpv_detail(
 async def locate_point(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[AsyncSession],
-    lat: Annotated[float, Parameter(ge=-90, le=90, description="Latitude WGS84.")],
-    lon: Annotated[float, Parameter(ge=-180, le=180, description="Longitude WGS84.")],
+    lat: Annotated[float, QueryParameter(ge=-90, le=90, description="Latitude WGS84.")],
+    lon: Annotated[float, QueryParameter(ge=-180, le=180, description="Longitude WGS84.")],
 ) -> LocateResult:
     """The QPV holding the point (or null), the nearest QPV with its distance, the commune."""
     cache: TerritoryCache = request.app.state.territory

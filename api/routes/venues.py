@@ -9,12 +9,14 @@ import msgspec
 from litestar import Request, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.examples import VenueBody
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
-from api.schemas.venue import VenueCreate, VenueOut, VenuePatch, venue_out
+from api.schemas.venue import VenueOut, VenuePatch, venue_out
+from planner.access import Caller, require_booker, require_caller
 from planner.db.venue_import import import_venues
 from planner.db.venues import (
     VenuePlacer,
@@ -29,52 +31,69 @@ from planner.venue import VenueKind
 
 DbSession = NamedDependency[AsyncSession]
 PlacerDep = NamedDependency[VenuePlacer]
+CallerDep = NamedDependency[Caller | None]
 
 
 @post("/api/venues", status_code=HTTP_201_CREATED, summary="Créer un lieu", tags=["lieux"])
 async def venue_create(
-    db_session: DbSession, placer: PlacerDep, data: JSONBody[VenueCreate]
+    db_session: DbSession, placer: PlacerDep, caller: CallerDep, data: VenueBody
 ) -> VenueOut:
     """Create a venue, geocoding its address unless coordinates are given.
 
     422 problem when the address is not found or ambiguous (candidates listed), 409 when the
     same venue exists, 503 with Retry-After when no geocoder can answer; nothing is saved then.
     """
-    venue = await create_venue(db_session, placer, data.to_input(), now=datetime.now(UTC))
+    actor = require_booker(caller).staff_id
+    venue = await create_venue(
+        db_session, placer, data.to_input(), now=datetime.now(UTC), actor_id=actor
+    )
     return venue_out(venue)
 
 
 @get("/api/venues", summary="Lister les lieux", tags=["lieux"])
 async def venue_list(
     db_session: DbSession,
+    caller: CallerDep,
     qpv: Annotated[
-        str | None, Parameter(pattern=QPV_CODE_PATTERN, description="QPV desservi par le lieu.")
+        str | None,
+        QueryParameter(pattern=QPV_CODE_PATTERN, description="QPV desservi par le lieu."),
     ] = None,
     commune: Annotated[
-        str | None, Parameter(pattern=INSEE_PATTERN, description="Code INSEE de la commune.")
+        str | None, QueryParameter(pattern=INSEE_PATTERN, description="Code INSEE de la commune.")
     ] = None,
-    kind: Annotated[VenueKind | None, Parameter(description="Type de lieu.")] = None,
+    kind: Annotated[VenueKind | None, QueryParameter(description="Type de lieu.")] = None,
     q: Annotated[
-        str | None, Parameter(min_length=1, max_length=100, description="Texte cherché.")
+        str | None, QueryParameter(min_length=1, max_length=100, description="Texte cherché.")
     ] = None,
 ) -> list[VenueOut]:
-    """Venues matching every filter given, by name."""
+    """Venues matching every filter given, by name (staff only)."""
+    require_caller(caller)
     rows = await list_venues(db_session, qpv=qpv, commune=commune, kind=kind, text=q)
     return [venue_out(row) for row in rows]
 
 
 @get("/api/venues/{venue_id:int}", summary="Un lieu", tags=["lieux"])
-async def venue_detail(db_session: DbSession, venue_id: FromPath[int]) -> VenueOut:
-    """One venue; 404 problem when unknown."""
+async def venue_detail(
+    db_session: DbSession, caller: CallerDep, venue_id: FromPath[int]
+) -> VenueOut:
+    """One venue (staff only); 404 problem when unknown."""
+    require_caller(caller)
     return venue_out(await get_venue(db_session, venue_id))
 
 
 @patch("/api/venues/{venue_id:int}", summary="Modifier un lieu", tags=["lieux"])
 async def venue_update(
-    db_session: DbSession, placer: PlacerDep, venue_id: FromPath[int], data: JSONBody[VenuePatch]
+    db_session: DbSession,
+    placer: PlacerDep,
+    caller: CallerDep,
+    venue_id: FromPath[int],
+    data: JSONBody[VenuePatch],
 ) -> VenueOut:
     """Change the fields given; a new address is geocoded again, new coordinates win."""
-    venue = await update_venue(db_session, placer, venue_id, data.changes(), now=datetime.now(UTC))
+    actor = require_booker(caller).staff_id
+    venue = await update_venue(
+        db_session, placer, venue_id, data.changes(), now=datetime.now(UTC), actor_id=actor
+    )
     return venue_out(venue)
 
 
@@ -84,9 +103,10 @@ async def venue_update(
     summary="Supprimer un lieu",
     tags=["lieux"],
 )
-async def venue_delete(db_session: DbSession, venue_id: FromPath[int]) -> None:
-    """Delete a venue; 404 problem when unknown."""
-    await delete_venue(db_session, venue_id)
+async def venue_delete(db_session: DbSession, caller: CallerDep, venue_id: FromPath[int]) -> None:
+    """Delete a venue no session uses; 404 problem when unknown, 409 when in use."""
+    actor = require_booker(caller).staff_id
+    await delete_venue(db_session, venue_id, actor_id=actor, now=datetime.now(UTC))
 
 
 class VenueImportOut(msgspec.Struct, frozen=True):
@@ -117,13 +137,14 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
     request_max_body_size=MAX_IMPORT_BYTES,
 )
 async def venue_import(
-    db_session: DbSession, placer: PlacerDep, request: Request[Any, Any, Any]
+    db_session: DbSession, placer: PlacerDep, caller: CallerDep, request: Request[Any, Any, Any]
 ) -> VenueImportOut:
     """Import a CSV (header; ``;`` or ``,``) sent as the body or as a form's ``file`` field.
 
     Accepted rows are written; every rejected row is reported with its line and reason, and
     again in ``rejected_csv``. Importing the same file again creates no duplicates.
     """
+    require_booker(caller)
     text = await _csv_text(request)
     report = await import_venues(db_session, placer, text, now=datetime.now(UTC))
     return VenueImportOut(

@@ -179,6 +179,8 @@ class Venue(Base):
     step_free: Mapped[bool | None] = mapped_column(Boolean)
     """Step-free access; ``None`` when nobody checked."""
     notes: Mapped[str] = mapped_column(Text, default="")
+    booking_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped by every booking here: the row lock that serialises bookings of this venue."""
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
@@ -229,3 +231,214 @@ class BanAddress(Base):
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Organisation(Base):
+    """An organisation that does or hosts outreach (Mission Locale, social centre, employer…)."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    siret: Mapped[str | None] = mapped_column(String(14))
+    home_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
+    evening_start: Mapped[str | None] = mapped_column(String(5))
+    """Start of this organisation's evening window (``HH:MM``); ``None``: the default."""
+    evening_end: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Staff(Base):
+    """A staff member of one organisation, with a role."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    booking_seq: Mapped[int] = mapped_column(Integer, default=0)
+    """Bumped by every booking of this person: the row lock that serialises their bookings."""
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    territory: Mapped[list[StaffTerritory]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class StaffTerritory(Base):
+    """A department or an EPCI a manager oversees."""
+
+    __tablename__ = "staff_territory"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    """``departement`` or ``epci``."""
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+
+
+class ApiToken(Base):
+    """A bearer token of a staff member, stored as its SHA-256 only."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    """The token's first characters, to recognise it in a list without revealing it."""
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    staff: Mapped[Staff] = relationship(lazy="joined")
+
+
+class OutreachSession(Base):
+    """A booked session: evening neighbourhood session, employer forum, hackathon, info session."""
+
+    __tablename__ = "outreach_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    """Public description."""
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+    """For staff only: never in a public page or feed."""
+    start_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    end_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    timezone: Mapped[str] = mapped_column(String(40))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    """Increases whenever time, venue or status changes (the iCalendar SEQUENCE)."""
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+    venue: Mapped[Venue] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    staff: Mapped[list[SessionStaff]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SessionStaff.staff_id"
+    )
+    partners: Mapped[list[SessionPartner]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SessionPartner.organisation_id"
+    )
+    qpvs: Mapped[list[SessionQpv]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SessionQpv.qpv_code"
+    )
+    audiences: Mapped[list[SessionAudience]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SessionAudience.tag"
+    )
+    outcome: Mapped[SessionOutcome | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class SessionStaff(Base):
+    """A staff member assigned to a session."""
+
+    __tablename__ = "session_staff"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    """The staff member's organisation when assigned (a pair needs two organisations)."""
+
+    member: Mapped[Staff] = relationship(lazy="joined")
+
+
+class SessionPartner(Base):
+    """A partner organisation of a session."""
+
+    __tablename__ = "session_partner"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class SessionQpv(Base):
+    """A QPV a session serves."""
+
+    __tablename__ = "session_qpv"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    qpv_code: Mapped[str] = mapped_column(
+        ForeignKey("qpv.code", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+
+class SessionAudience(Base):
+    """An audience tag of a session (``16-25``, ``rsa``, ``femmes``, ``tous``…)."""
+
+    __tablename__ = "session_audience"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class SessionOutcome(Base):
+    """What a completed session achieved."""
+
+    __tablename__ = "session_outcome"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    people_met: Mapped[int] = mapped_column(Integer)
+    new_contacts: Mapped[int] = mapped_column(Integer)
+    """People known to no service: the "invisibles" outreach is for."""
+    job_offers: Mapped[int] = mapped_column(Integer)
+    immersions: Mapped[int] = mapped_column(Integer)
+    follow_ups: Mapped[int] = mapped_column(Integer)
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class AuditEntry(Base):
+    """An append-only record of a change: who, when, what, before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """``None`` for the command line."""
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.geocoding import Candidate
 from geo.text import fold
+from planner.db.audit import record
 from planner.db.geocoding import GeocodingService
-from planner.db.models import Venue, VenueQpv
+from planner.db.models import OutreachSession, Venue, VenueQpv
 from planner.db.territory import Territory, TerritoryCache
 from planner.errors import ConflictError, NotFoundError
 from planner.venue import Address, VenueKind, address_key, check_venue, choose_candidate
@@ -167,7 +168,12 @@ def new_venue(data: VenueInput, placement: Placement, *, now: datetime) -> Venue
 
 
 async def create_venue(
-    session: AsyncSession, placer: VenuePlacer, data: VenueInput, *, now: datetime
+    session: AsyncSession,
+    placer: VenuePlacer,
+    data: VenueInput,
+    *,
+    now: datetime,
+    actor_id: int | None = None,
 ) -> Venue:
     """Validate, place and store a new venue; the same name and address twice is a conflict."""
     check_venue(
@@ -182,8 +188,34 @@ async def create_venue(
     venue = new_venue(data, await placer.place(session, data.address, data.lon, data.lat), now=now)
     session.add(venue)
     await session.flush()
+    await record(
+        session,
+        actor_id=actor_id,
+        action="create",
+        entity="venue",
+        entity_id=venue.id,
+        before=None,
+        after=venue_snapshot(venue),
+        now=now,
+    )
     await placer.geocoding.confirm(venue)
     return venue
+
+
+def venue_snapshot(venue: Venue) -> dict[str, Any]:
+    """A venue's fields for the audit log."""
+    return {
+        "name": venue.name,
+        "kind": venue.kind,
+        "street": venue.street,
+        "postcode": venue.postcode,
+        "commune": venue.commune_name,
+        "lon": venue.lon,
+        "lat": venue.lat,
+        "geocode_provider": venue.geocode_provider,
+        "capacity": venue.capacity,
+        "step_free": venue.step_free,
+    }
 
 
 async def get_venue(session: AsyncSession, venue_id: int) -> Venue:
@@ -204,12 +236,14 @@ async def update_venue(
     changes: dict[str, Any],
     *,
     now: datetime,
+    actor_id: int | None = None,
 ) -> Venue:
     """Apply ``changes`` (field → new value) to a venue.
 
     Coordinates given by hand win; otherwise a changed address is geocoded again.
     """
     venue = await get_venue(session, venue_id)
+    before = venue_snapshot(venue)
     address = Address(
         street=changes.get("street", venue.street),
         postcode=changes.get("postcode", venue.postcode),
@@ -245,14 +279,47 @@ async def update_venue(
             setattr(venue, attribute, value.value if isinstance(value, VenueKind) else value)
     venue.updated_at = now
     await session.flush()
+    await record(
+        session,
+        actor_id=actor_id,
+        action="update",
+        entity="venue",
+        entity_id=venue.id,
+        before=before,
+        after=venue_snapshot(venue),
+        now=now,
+    )
     await placer.geocoding.confirm(venue)
     return venue
 
 
-async def delete_venue(session: AsyncSession, venue_id: int) -> None:
-    """Delete a venue."""
-    await session.delete(await get_venue(session, venue_id))
+async def delete_venue(
+    session: AsyncSession, venue_id: int, *, now: datetime, actor_id: int | None = None
+) -> None:
+    """Delete a venue that no session uses (sessions keep their history)."""
+    venue = await get_venue(session, venue_id)
+    used = await session.scalar(
+        select(func.count())
+        .select_from(OutreachSession)
+        .where(OutreachSession.venue_id == venue_id)
+    )
+    if used:
+        raise ConflictError(
+            f"Le lieu n° {venue_id} accueille {used} séance(s) : il ne peut pas être supprimé."
+        )
+    before = venue_snapshot(venue)
+    await session.delete(venue)
     await session.flush()
+    await record(
+        session,
+        actor_id=actor_id,
+        action="delete",
+        entity="venue",
+        entity_id=venue_id,
+        before=before,
+        after=None,
+        now=now,
+    )
 
 
 async def list_venues(

@@ -11,10 +11,23 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
     """The OpenAPI document under /schema describes the endpoints."""
     paths = client.get("/schema/openapi.json").json()["paths"]
     assert sorted(paths) == [
+        "/api/audit",
         "/api/geocode",
         "/api/locate",
+        "/api/organisations",
+        "/api/organisations/{org_id}",
         "/api/qpv",
         "/api/qpv/{code}",
+        "/api/series",
+        "/api/sessions",
+        "/api/sessions/{session_id}",
+        "/api/sessions/{session_id}/cancel",
+        "/api/sessions/{session_id}/outcome",
+        "/api/sessions/{session_id}/publish",
+        "/api/staff",
+        "/api/staff/{staff_id}",
+        "/api/tokens",
+        "/api/tokens/{token_id}",
         "/api/venues",
         "/api/venues/import",
         "/api/venues/{venue_id}",
@@ -36,3 +49,10 @@ def test_openapi_ui_loads_only_local_assets(client: TestClient) -> None:  # type
             ("/schema/assets/swagger-ui.css", 200),
         ],
     )
+
+
+def test_openapi_booking_body_has_an_example(client: TestClient) -> None:  # type: ignore[type-arg]
+    """The booking request shows a worked example in the documentation."""
+    body = client.get("/schema/openapi.json").json()["paths"]["/api/sessions"]["post"]
+    example = body["requestBody"]["content"]["application/json"]["schema"]["examples"][0]
+    assert (example["kind"], example["staff_ids"]) == ("neighbourhood_session", [2, 3])

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings
+from tests.conftest import Team
 from tests.geo.httpfixture import HttpFixture, fixture_reply, serve
 
 
@@ -52,7 +53,7 @@ def test_geocode_asks_ban_once_then_uses_the_cache(
 
 
 def test_venue_on_ambiguous_ban_answer_lists_candidates(
-    settings: Settings, ban_server: HttpFixture
+    settings: Settings, ban_server: HttpFixture, team: Team
 ) -> None:
     """Five equally scored streets in five communes: 422 with the candidates, nothing saved."""
     payload = {
@@ -62,6 +63,7 @@ def test_venue_on_ambiguous_ban_answer_lists_candidates(
         "commune": "France",
     }
     with TestClient(app=create_app(_with_ban(settings, ban_server))) as client:
+        client.headers.update(team.headers("adviser"))
         response = client.post("/api/venues", json=payload)
         listed = client.get("/api/venues").json()
     body = response.json()
@@ -94,6 +96,7 @@ def test_import_ban_then_venue_placed_at_house_number(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    team: Team,
 ) -> None:
     """After import-ban, a typed address of that file is placed offline at its house number."""
     path = tmp_path / "adresses-80.csv"
@@ -113,6 +116,7 @@ def test_import_ban_then_venue_placed_at_house_number(
         "commune": "amiens",
     }
     with TestClient(app=create_app(Settings(database_url=database_url))) as client:
+        client.headers.update(team.headers("adviser"))
         body = client.post("/api/venues", json=payload).json()
     assert (body["geocoding"]["label"], body["point"], body["qpv"]) == (
         "4 bis Place Vauban 80080 Amiens",

@@ -10,8 +10,17 @@ import pytest
 from litestar.testing import TestClient
 
 from api.cli import main
+from tests.conftest import Team
 
 Client = TestClient  # type: ignore[type-arg]
+
+
+@pytest.fixture
+def client(client: Client, team: Team) -> Client:
+    """The app's client, authenticated as an adviser (venues are for staff)."""
+    client.headers.update(team.headers("adviser"))
+    return client
+
 
 VENUES_CSV = (
     "nom;type;adresse;code_postal;commune;latitude;longitude;capacité\n"

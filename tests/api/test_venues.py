@@ -9,8 +9,17 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.conftest import Team
 
 Client = TestClient  # type: ignore[type-arg]
+
+
+@pytest.fixture
+def client(client: Client, team: Team) -> Client:
+    """The app's client, authenticated as an adviser (venues are for staff)."""
+    client.headers.update(team.headers("adviser"))
+    return client
+
 
 AUBY_TOWN_HALL = {
     "name": "Mairie d'Auby",
@@ -201,7 +210,7 @@ def test_geocode_endpoint_ranks_candidates_with_qpv(client: Client) -> None:
     assert len(body) <= 3
 
 
-def test_geocoders_down_is_503_with_retry_after(settings: Settings) -> None:
+def test_geocoders_down_is_503_with_retry_after(settings: Settings, team: Team) -> None:
     """With only an unreachable BAN configured: 503 with Retry-After, nothing saved."""
     down = Settings(
         database_url=settings.database_url,
@@ -211,6 +220,7 @@ def test_geocoders_down_is_503_with_retry_after(settings: Settings) -> None:
         geocoder_timeout=1.0,
     )
     with TestClient(app=create_app(down)) as client:
+        client.headers.update(team.headers("adviser"))
         response = _create(client)
         listed = client.get("/api/venues").json()
     assert (response.status_code, response.headers.get("retry-after"), response.json()["code"]) == (

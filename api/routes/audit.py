@@ -1,0 +1,50 @@
+"""``GET /api/audit``: the append-only audit log, for managers and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from planner.access import Caller, require_audit_reader
+from planner.db.audit import list_entries
+
+
+class AuditOut(msgspec.Struct, frozen=True):
+    """One change: who, when, what, before and after."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@get("/api/audit", summary="Journal d'audit", tags=["audit"])
+async def audit_list(
+    db_session: NamedDependency[AsyncSession],
+    caller: NamedDependency[Caller | None],
+    entity: Annotated[
+        str | None, QueryParameter(pattern=r"^(session|venue|organisation|staff|token)$")
+    ] = None,
+    entity_id: FromQuery[int | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+) -> list[AuditOut]:
+    """Entries newest first, optionally about one kind of thing or one thing."""
+    require_audit_reader(caller)
+    rows = await list_entries(
+        db_session, entity=entity, entity_id=entity_id, limit=limit, offset=offset
+    )
+    return [
+        AuditOut(r.id, r.at, r.actor_id, r.action, r.entity, r.entity_id, r.before, r.after)
+        for r in rows
+    ]

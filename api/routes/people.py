@@ -1,0 +1,171 @@
+"""Organisations, staff and tokens: admins manage them; staff read them; tokens are shown once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar import delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+from msgspec import UNSET
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.examples import OrganisationBody, StaffBody
+from api.schemas.people import (
+    OrganisationOut,
+    OrganisationPatch,
+    StaffOut,
+    StaffPatch,
+    TokenCreate,
+    TokenOut,
+    organisation_out,
+    staff_out,
+    token_out,
+)
+from planner.access import Caller, require_admin, require_caller
+from planner.db import people
+from planner.session import Role
+
+DbSession = NamedDependency[AsyncSession]
+CallerDep = NamedDependency[Caller | None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@get("/api/organisations", summary="Lister les organisations", tags=["organisations"])
+async def organisation_list(db_session: DbSession, caller: CallerDep) -> list[OrganisationOut]:
+    """Every organisation (staff only)."""
+    require_caller(caller)
+    return [organisation_out(o) for o in await people.list_organisations(db_session)]
+
+
+@post(
+    "/api/organisations",
+    status_code=HTTP_201_CREATED,
+    summary="Créer une organisation",
+    tags=["organisations"],
+)
+async def organisation_create(
+    db_session: DbSession, caller: CallerDep, data: OrganisationBody
+) -> OrganisationOut:
+    """Create an organisation (admins)."""
+    admin = require_admin(caller)
+    org = await people.create_organisation(
+        db_session,
+        kind=data.kind,
+        name=data.name,
+        siret=data.siret,
+        home_venue_id=data.home_venue_id,
+        evening_start=data.evening_start,
+        evening_end=data.evening_end,
+        actor_id=admin.staff_id,
+        now=_now(),
+    )
+    return organisation_out(org)
+
+
+@get("/api/organisations/{org_id:int}", summary="Une organisation", tags=["organisations"])
+async def organisation_detail(
+    db_session: DbSession, caller: CallerDep, org_id: FromPath[int]
+) -> OrganisationOut:
+    """One organisation (staff only)."""
+    require_caller(caller)
+    return organisation_out(await people.get_organisation(db_session, org_id))
+
+
+@patch(
+    "/api/organisations/{org_id:int}", summary="Modifier une organisation", tags=["organisations"]
+)
+async def organisation_update(
+    db_session: DbSession,
+    caller: CallerDep,
+    org_id: FromPath[int],
+    data: JSONBody[OrganisationPatch],
+) -> OrganisationOut:
+    """Change an organisation (admins)."""
+    admin = require_admin(caller)
+    changes = {k: getattr(data, k) for k in data.__struct_fields__ if getattr(data, k) is not UNSET}
+    org = await people.update_organisation(
+        db_session, org_id, changes, actor_id=admin.staff_id, now=_now()
+    )
+    return organisation_out(org)
+
+
+@get("/api/staff", summary="Lister le personnel", tags=["personnel"])
+async def staff_list(
+    db_session: DbSession, caller: CallerDep, organisation: FromQuery[int | None] = None
+) -> list[StaffOut]:
+    """Staff members, optionally of one organisation (staff only)."""
+    require_caller(caller)
+    return [staff_out(s) for s in await people.list_staff(db_session, organisation_id=organisation)]
+
+
+@post(
+    "/api/staff",
+    status_code=HTTP_201_CREATED,
+    summary="Créer un membre du personnel",
+    tags=["personnel"],
+)
+async def staff_create(db_session: DbSession, caller: CallerDep, data: StaffBody) -> StaffOut:
+    """Create a staff member (admins)."""
+    admin = require_admin(caller)
+    staff = await people.create_staff(
+        db_session,
+        organisation_id=data.organisation_id,
+        name=data.name,
+        email=data.email,
+        role=data.role,
+        departments=data.departments,
+        epcis=data.epcis,
+        actor_id=admin.staff_id,
+        now=_now(),
+    )
+    return staff_out(staff)
+
+
+@patch("/api/staff/{staff_id:int}", summary="Modifier un membre du personnel", tags=["personnel"])
+async def staff_update(
+    db_session: DbSession, caller: CallerDep, staff_id: FromPath[int], data: JSONBody[StaffPatch]
+) -> StaffOut:
+    """Change a staff member (admins); ``active: false`` disables their tokens too."""
+    admin = require_admin(caller)
+    changes = {k: getattr(data, k) for k in data.__struct_fields__ if getattr(data, k) is not UNSET}
+    staff = await people.update_staff(
+        db_session, staff_id, changes, actor_id=admin.staff_id, now=_now()
+    )
+    return staff_out(staff)
+
+
+@post("/api/tokens", status_code=HTTP_201_CREATED, summary="Créer un jeton", tags=["jetons"])
+async def token_create(
+    db_session: DbSession, caller: CallerDep, data: JSONBody[TokenCreate]
+) -> TokenOut:
+    """Create a token: admins for anyone, others for themselves. The secret is shown only now."""
+    known = require_caller(caller)
+    staff_id = data.staff_id if data.staff_id is not None else known.staff_id
+    if staff_id != known.staff_id:
+        require_admin(caller)
+    token, secret = await people.issue_token(
+        db_session, staff_id, name=data.name, actor_id=known.staff_id, now=_now()
+    )
+    return token_out(token, secret)
+
+
+@get("/api/tokens", summary="Lister les jetons", tags=["jetons"])
+async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]:
+    """Tokens without their secret: all for admins, one's own for others."""
+    known = require_caller(caller)
+    staff_id = None if known.role is Role.ADMIN else known.staff_id
+    return [token_out(t) for t in await people.list_tokens(db_session, staff_id=staff_id)]
+
+
+@delete("/api/tokens/{token_id:int}", summary="Révoquer un jeton", tags=["jetons"])
+async def token_revoke(db_session: DbSession, caller: CallerDep, token_id: FromPath[int]) -> None:
+    """Revoke a token (admins, or its owner); it stops working at once."""
+    known = require_caller(caller)
+    await people.revoke_token(
+        db_session, token_id, caller=known, actor_id=known.staff_id, now=_now()
+    )

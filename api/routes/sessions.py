@@ -1,0 +1,202 @@
+"""Session routes: book, list, read, change, publish, cancel, record outcomes, book series."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from litestar import get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.examples import SeriesBody, SessionBody
+from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
+from api.schemas.session import (
+    BookingOut,
+    Cancellation,
+    OutcomeIn,
+    SessionOut,
+    SessionPage,
+    SessionPatch,
+    notices_out,
+    session_out,
+)
+from planner.access import Caller
+from planner.db import booking
+from planner.db.booking import Booked, SessionFilter
+from planner.errors import InvalidInputError, NotFoundError
+from planner.rules import series_starts
+from planner.session import PUBLIC, RuleSettings, SessionKind, SessionStatus
+
+DbSession = NamedDependency[AsyncSession]
+CallerDep = NamedDependency[Caller | None]
+Rules = NamedDependency[RuleSettings]
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _booked(result: Booked) -> BookingOut:
+    return BookingOut(session_out(result.row, private=True), notices_out(result.notices))
+
+
+@post(
+    "/api/sessions", status_code=HTTP_201_CREATED, summary="Réserver une séance", tags=["séances"]
+)
+async def session_create(
+    db_session: DbSession, caller: CallerDep, rules: Rules, data: SessionBody
+) -> BookingOut:
+    """Book a session under every rule: 409 (a conflicting session) or 422 (the request itself)
+    listing every violation; soft-rule warnings come back in ``notices``."""
+    result = await booking.book_session(
+        db_session, data.to_input(), caller=caller, settings=rules, now=_now(), publish=data.publish
+    )
+    return _booked(result)
+
+
+@post("/api/series", status_code=HTTP_201_CREATED, summary="Réserver une série", tags=["séances"])
+async def series_create(
+    db_session: DbSession, caller: CallerDep, rules: Rules, data: SeriesBody
+) -> list[BookingOut]:
+    """Book ``count`` sessions every ``interval_days`` days at the same local time, all or none."""
+    first = data.to_input()
+    venue_zone = await booking.venue_timezone(db_session, first.venue_id)
+    starts = series_starts(
+        first.start, count=data.count, interval_days=data.interval_days, timezone=venue_zone
+    )
+    results = await booking.book_series(
+        db_session, first, starts, caller=caller, settings=rules, now=_now(), publish=data.publish
+    )
+    return [_booked(r) for r in results]
+
+
+def _midnight(value: date | None) -> datetime | None:
+    """Midnight of a day in Paris (the region's days; overseas QPVs are listed by UTC overlap)."""
+    return datetime.combine(value, time.min, tzinfo=PARIS) if value is not None else None
+
+
+@get("/api/sessions", summary="Lister les séances", tags=["séances"])
+async def session_list(
+    db_session: DbSession,
+    caller: CallerDep,
+    from_: Annotated[
+        date | None, QueryParameter(name="from", description="Premier jour (inclus).")
+    ] = None,
+    to: Annotated[date | None, QueryParameter(description="Dernier jour (inclus).")] = None,
+    qpv: Annotated[str | None, QueryParameter(pattern=QPV_CODE_PATTERN)] = None,
+    commune: Annotated[str | None, QueryParameter(pattern=INSEE_PATTERN)] = None,
+    kind: FromQuery[SessionKind | None] = None,
+    organisation: FromQuery[int | None] = None,
+    staff: FromQuery[int | None] = None,
+    status: FromQuery[SessionStatus | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+) -> SessionPage:
+    """Sessions by start time, filtered and paginated; anonymous callers see published and
+    completed sessions only, without staff or internal notes."""
+    if from_ and to and to < from_:
+        raise InvalidInputError({"to": "le dernier jour précède le premier"})
+    filters = SessionFilter(
+        start=_midnight(from_),
+        end=_midnight(to + timedelta(days=1) if to else None),
+        qpv=qpv,
+        commune=commune,
+        kind=kind,
+        organisation=organisation,
+        staff=staff,
+        statuses=frozenset({status}) if status else None,
+    )
+    total, rows = await booking.list_sessions(
+        db_session, filters, public_only=caller is None, limit=limit, offset=offset
+    )
+    private = caller is not None
+    return SessionPage(total, limit, offset, [session_out(r, private=private) for r in rows])
+
+
+@get("/api/sessions/{session_id:int}", summary="Une séance", tags=["séances"])
+async def session_detail(
+    db_session: DbSession, caller: CallerDep, session_id: FromPath[int]
+) -> SessionOut:
+    """One session; anonymous callers see it only once published (404 otherwise)."""
+    row = await booking.get_session(db_session, session_id)
+    if caller is None and SessionStatus(row.status) not in PUBLIC:
+        raise NotFoundError(f"Aucune séance n° {session_id}.")
+    return session_out(row, private=caller is not None)
+
+
+@patch("/api/sessions/{session_id:int}", summary="Modifier une séance", tags=["séances"])
+async def session_update(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    session_id: FromPath[int],
+    data: JSONBody[SessionPatch],
+) -> BookingOut:
+    """Change a session; its new time, venue or staff go through every rule again."""
+    result = await booking.update_session(
+        db_session, session_id, data.changes(), caller=caller, settings=rules, now=_now()
+    )
+    return _booked(result)
+
+
+@post(
+    "/api/sessions/{session_id:int}/publish",
+    status_code=HTTP_200_OK,
+    summary="Publier une séance",
+    tags=["séances"],
+)
+async def session_publish(
+    db_session: DbSession, caller: CallerDep, rules: Rules, session_id: FromPath[int]
+) -> BookingOut:
+    """Publish a draft: it becomes visible to the public."""
+    result = await booking.change_status(
+        db_session, session_id, SessionStatus.PUBLISHED, caller=caller, settings=rules, now=_now()
+    )
+    return _booked(result)
+
+
+@post(
+    "/api/sessions/{session_id:int}/cancel",
+    status_code=HTTP_200_OK,
+    summary="Annuler une séance",
+    tags=["séances"],
+)
+async def session_cancel(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    session_id: FromPath[int],
+    data: JSONBody[Cancellation],
+) -> BookingOut:
+    """Cancel a session with a reason; its staff and venue are free again."""
+    result = await booking.change_status(
+        db_session,
+        session_id,
+        SessionStatus.CANCELLED,
+        caller=caller,
+        settings=rules,
+        now=_now(),
+        reason=data.reason,
+    )
+    return _booked(result)
+
+
+@post(
+    "/api/sessions/{session_id:int}/outcome",
+    status_code=HTTP_200_OK,
+    summary="Saisir le bilan d'une séance",
+    tags=["séances"],
+)
+async def session_outcome(
+    db_session: DbSession, caller: CallerDep, session_id: FromPath[int], data: JSONBody[OutcomeIn]
+) -> SessionOut:
+    """Record or correct the outcome of a session that has ended; it becomes completed."""
+    row = await booking.record_outcome(
+        db_session, session_id, data.to_input(), caller=caller, now=_now()
+    )
+    return session_out(row, private=True)

@@ -1,0 +1,91 @@
+"""Who may do what: pure decisions on a caller and the thing they act on.
+
+- advisers and coordinators book and edit sessions of their own organisation and those they
+  are assigned to; they read every session (to find partners and avoid clashes);
+- managers read everything of their territory (departments or EPCIs; none given: everything)
+  and the audit log, and change nothing;
+- admins manage organisations, staff and tokens, and may do everything;
+- anonymous callers read published sessions only (enforced where sessions are listed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from planner.errors import AuthenticationError, PermissionDeniedError
+from planner.session import Role
+
+BOOKERS = frozenset({Role.ADVISER, Role.COORDINATOR, Role.ADMIN})
+READERS_OF_AUDIT = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated staff member making a request."""
+
+    staff_id: int
+    organisation_id: int
+    role: Role
+    departments: frozenset[str] = frozenset()
+    epcis: frozenset[str] = frozenset()
+
+
+def require_caller(caller: Caller | None) -> Caller:
+    """The caller, or :class:`AuthenticationError` for an anonymous request."""
+    if caller is None:
+        raise AuthenticationError(
+            "Authentification requise : envoyez votre jeton dans l'en-tête "
+            "« Authorization: Bearer … »."
+        )
+    return caller
+
+
+def require_admin(caller: Caller | None) -> Caller:
+    """An admin caller, or the error saying why not."""
+    known = require_caller(caller)
+    if known.role is not Role.ADMIN:
+        raise PermissionDeniedError("Réservé aux administrateurs.")
+    return known
+
+
+def require_booker(caller: Caller | None) -> Caller:
+    """A caller who may book (adviser, coordinator, admin)."""
+    known = require_caller(caller)
+    if known.role not in BOOKERS:
+        raise PermissionDeniedError(
+            "Votre rôle permet de consulter, pas de réserver ni de modifier."
+        )
+    return known
+
+
+def require_audit_reader(caller: Caller | None) -> Caller:
+    """A manager or an admin."""
+    known = require_caller(caller)
+    if known.role not in READERS_OF_AUDIT:
+        raise PermissionDeniedError(
+            "Le journal d'audit est réservé aux managers et administrateurs."
+        )
+    return known
+
+
+def require_session_editor(
+    caller: Caller | None, *, organisation_id: int, assigned: Iterable[int]
+) -> Caller:
+    """A caller who may change a session of ``organisation_id`` with staff ``assigned``."""
+    known = require_booker(caller)
+    if known.role is Role.ADMIN or known.organisation_id == organisation_id:
+        return known
+    if known.staff_id in set(assigned):
+        return known
+    raise PermissionDeniedError(
+        "Vous ne pouvez réserver ou modifier que les séances de votre organisation ou celles "
+        "où vous intervenez."
+    )
+
+
+def in_territory(caller: Caller, *, departments: Iterable[str], epcis: Iterable[str]) -> bool:
+    """Whether a manager's territory covers something in these departments or EPCIs."""
+    if caller.role is not Role.MANAGER or not (caller.departments or caller.epcis):
+        return True
+    return bool(caller.departments & set(departments)) or bool(caller.epcis & set(epcis))
