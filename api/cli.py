@@ -313,7 +313,7 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         f"allervers sert sur {base}\n"
         f"  santé            {base}/health\n"
         f"  QPV              {base}/api/qpv?dep=80\n"
-        f"  situer un point  {base}/api/locate?lat=49.8969&lon=2.2509\n"
+        f"  situer un point  {base}/api/locate?lat=49.9151&lon=2.2502\n"
         f"  documentation    {base}/schema\n"
         "Pour réserver : créez un administrateur et son jeton avec\n"
         "  .venv/bin/allervers create-admin vous@exemple.fr\n"

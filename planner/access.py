@@ -2,8 +2,8 @@
 
 - advisers and coordinators book and edit sessions of their own organisation and those they
   are assigned to; they read every session (to find partners and avoid clashes);
-- managers read everything of their territory (departments or EPCIs; none given: everything)
-  and the audit log, and change nothing;
+- managers read sessions and the audit log and change nothing (their territory, departments
+  or EPCIs, will narrow the coverage maps they see);
 - admins manage organisations, staff and tokens, and may do everything;
 - anonymous callers read published sessions only (enforced where sessions are listed).
 """
@@ -83,9 +83,3 @@ def require_session_editor(
         "où vous intervenez."
     )
 
-
-def in_territory(caller: Caller, *, departments: Iterable[str], epcis: Iterable[str]) -> bool:
-    """Whether a manager's territory covers something in these departments or EPCIs."""
-    if caller.role is not Role.MANAGER or not (caller.departments or caller.epcis):
-        return True
-    return bool(caller.departments & set(departments)) or bool(caller.epcis & set(epcis))
