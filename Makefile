@@ -42,6 +42,7 @@ test: lint typecheck layers pytest
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/geocode.py
+	$(BIN)/python bench/booking.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -82,4 +82,3 @@ def require_session_editor(
         "Vous ne pouvez réserver ou modifier que les séances de votre organisation ou celles "
         "où vous intervenez."
     )
-

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_session_editor
@@ -50,6 +50,8 @@ from planner.session import (
 
 HORIZON = timedelta(days=8)
 """How far around a booking other sessions are loaded (weekly counts, QPV revisits, travel)."""
+LONGEST = max(longest for _, longest in RuleSettings().durations.values())
+"""No session lasts longer (the duration rule refuses it): bounds ``start_at`` searches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,28 +203,91 @@ async def _lock(session: AsyncSession, staff_ids: Sequence[int], venue_ids: Sequ
 
 
 async def _others(session: AsyncSession, booking: Booking) -> list[Booking]:
-    """Sessions that may bear on ``booking``: same staff, venue or QPV, around its dates."""
+    """Sessions that may bear on ``booking``: same staff, venue or QPV, around its dates.
+
+    Read as plain columns (three queries), not ORM objects: the rules need values only, and a
+    busy neighbourhood holds a hundred sessions. Both ends of the time window are bounded
+    (sessions last at most :data:`LONGEST`) so the ``start_at`` index narrows the search.
+    """
     staff_ids = [a.staff_id for a in booking.staff]
+    session_table = OutreachSession
     query = (
-        select(OutreachSession)
-        .where(OutreachSession.status != SessionStatus.CANCELLED.value)
-        .where(OutreachSession.start_at < booking.end + HORIZON)
-        .where(OutreachSession.end_at > booking.start - HORIZON)
+        select(
+            session_table.id,
+            session_table.kind,
+            session_table.status,
+            session_table.start_at,
+            session_table.end_at,
+            session_table.timezone,
+            session_table.organisation_id,
+            session_table.capacity,
+            Venue.id,
+            Venue.lon,
+            Venue.lat,
+            Venue.qpv_code,
+            Venue.nearest_qpv_distance_m,
+        )
+        .join(Venue, Venue.id == session_table.venue_id)
+        .where(session_table.status != SessionStatus.CANCELLED.value)
+        .where(session_table.start_at < booking.end + HORIZON)
+        .where(session_table.start_at > booking.start - HORIZON - LONGEST)
+        .where(session_table.end_at > booking.start - HORIZON)
         .where(
             or_(
-                OutreachSession.venue_id == booking.place.venue_id,
-                OutreachSession.id.in_(
-                    select(SessionStaff.session_id).where(SessionStaff.staff_id.in_(staff_ids))
+                session_table.venue_id == booking.place.venue_id,
+                exists().where(
+                    SessionStaff.session_id == session_table.id,
+                    SessionStaff.staff_id.in_(staff_ids),
                 ),
-                OutreachSession.id.in_(
-                    select(SessionQpv.session_id).where(SessionQpv.qpv_code.in_(booking.qpv_codes))
+                exists().where(
+                    SessionQpv.session_id == session_table.id,
+                    SessionQpv.qpv_code.in_(booking.qpv_codes),
                 ),
             )
         )
     )
     if booking.id is not None:
-        query = query.where(OutreachSession.id != booking.id)
-    return [as_booking(row) for row in (await session.scalars(query)).unique()]
+        query = query.where(session_table.id != booking.id)
+    rows = (await session.execute(query)).all()
+    ids = [row[0] for row in rows]
+    staff: dict[int, list[Assignment]] = {i: [] for i in ids}
+    qpvs: dict[int, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for sid, staff_id, org_id in await session.execute(
+            select(SessionStaff.session_id, SessionStaff.staff_id, SessionStaff.organisation_id)
+            .where(SessionStaff.session_id.in_(chunk))
+            .order_by(SessionStaff.session_id, SessionStaff.staff_id)
+        ):
+            staff[sid].append(Assignment(staff_id, org_id))
+        for sid, code in await session.execute(
+            select(SessionQpv.session_id, SessionQpv.qpv_code)
+            .where(SessionQpv.session_id.in_(chunk))
+            .order_by(SessionQpv.session_id, SessionQpv.qpv_code)
+        ):
+            qpvs[sid].append(code)
+    return [
+        Booking(
+            id=row[0],
+            kind=SessionKind(row[1]),
+            status=SessionStatus(row[2]),
+            start=row[3],
+            end=row[4],
+            timezone=row[5],
+            place=Place(
+                venue_id=row[8],
+                lon=row[9],
+                lat=row[10],
+                qpv_code=row[11],
+                nearest_qpv_distance_m=row[12],
+            ),
+            staff=tuple(staff[row[0]]),
+            qpv_codes=tuple(qpvs[row[0]]),
+            organisation_id=row[6],
+            capacity=row[7],
+        )
+        for row in rows
+    ]
 
 
 async def _judge(
@@ -669,6 +734,7 @@ async def list_sessions(
     query = query.where(OutreachSession.status.in_(sorted(s.value for s in statuses)))
     if filters.start is not None:
         query = query.where(OutreachSession.end_at > filters.start)
+        query = query.where(OutreachSession.start_at > filters.start - LONGEST)
     if filters.end is not None:
         query = query.where(OutreachSession.start_at < filters.end)
     if filters.qpv:
@@ -702,11 +768,21 @@ async def list_sessions(
                 select(SessionStaff.session_id).where(SessionStaff.staff_id == filters.staff)
             )
         )
-    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    page = await session.scalars(
-        query.order_by(OutreachSession.start_at, OutreachSession.id).limit(limit).offset(offset)
+    page = (
+        (
+            await session.scalars(
+                query.order_by(OutreachSession.start_at, OutreachSession.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        )
+        .unique()
+        .all()
     )
-    return total, page.unique().all()
+    if offset == 0 and len(page) < limit:
+        return len(page), page  # the whole result fits in the page: no need to count
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    return total, page
 
 
 async def venue_timezone(session: AsyncSession, venue_id: int) -> str:
