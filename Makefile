@@ -43,6 +43,7 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/geocode.py
 	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/feeds.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

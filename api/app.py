@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from advanced_alchemy.extensions.litestar import (
@@ -17,13 +17,26 @@ from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
 from api.access_log import access_log
 from api.auth import provide_caller
 from api.errors import exception_handlers
+from api.feeds import FeedService, feed_cache
+from api.pages import calendar_qpv_page, calendars_page
 from api.routes.audit import audit_list
+from api.routes.feeds import (
+    feed_commune,
+    feed_kind,
+    feed_organisation,
+    feed_public,
+    feed_qpv,
+    feed_staff,
+    feed_token_revoke,
+    feed_token_rotate,
+)
 from api.routes.geocode import geocode
 from api.routes.health import health
 from api.routes.people import (
@@ -120,11 +133,26 @@ def build_placer(settings: Settings, engine: AsyncEngine) -> VenuePlacer:
     )
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def forget_feeds_after_writes(feeds: FeedService) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Before a write's answer leaves, feeds are told to check their version again, so the
+    client that changed a session sees it in the next feed it fetches."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start" and scope.get("method") in WRITES:
+            feeds.forget()
+
+    return before_send
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured."""
     engine = create_engine(settings.database_url)
     placer = build_placer(settings, engine)
     rules = settings.rule_settings()
+    feeds = FeedService(settings)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -164,6 +192,16 @@ def create_app(settings: Settings) -> Litestar:
             session_cancel,
             session_outcome,
             audit_list,
+            feed_qpv,
+            feed_commune,
+            feed_organisation,
+            feed_kind,
+            feed_public,
+            feed_staff,
+            feed_token_rotate,
+            feed_token_revoke,
+            calendars_page,
+            calendar_qpv_page,
             create_static_files_router(
                 path=DOCS_ASSETS,
                 directories=[str(swagger_ui_path)],
@@ -173,12 +211,14 @@ def create_app(settings: Settings) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
-        middleware=[access_log],
+        before_send=[forget_feeds_after_writes(feeds)],
+        middleware=[access_log, feed_cache(feeds)],
         state=State({"settings": settings, "territory": placer.territory}),
         dependencies={
             "placer": Provide(lambda: placer, sync_to_thread=False),
             "rules": Provide(lambda: rules, sync_to_thread=False),
             "caller": Provide(provide_caller),
+            "feeds": Provide(lambda: feeds, sync_to_thread=False),
         },
         openapi_config=OpenAPIConfig(
             title="allervers",

@@ -90,6 +90,8 @@ FIELD_HINTS = {
     "commune": "un code INSEE de commune à 5 caractères (ex. 80021 pour Amiens)",
     "code": "un code de QPV (ex. QN08001M)",
     "q": "un texte de 1 à 100 caractères",
+    "near": "« latitude,longitude » en degrés décimaux (ex. 49.9151,2.2502)",
+    "radius_km": "un rayon en kilomètres, de plus de 0 à 50",
 }
 
 

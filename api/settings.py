@@ -77,6 +77,16 @@ class Settings:
     """More evening sessions than this for one person in a week is a warning."""
     qpv_revisit_days: int = 3
     """A QPV visited again within this many days is a warning."""
+    feed_max_age: int = 300
+    """Seconds calendar clients and proxies may keep a feed (``Cache-Control: max-age``)."""
+    feed_days_back: int = 60
+    """Feeds show sessions from this many days ago…"""
+    feed_days_ahead: int = 365
+    """…to this many days ahead."""
+    feed_revalidate_seconds: float = 2.0
+    """A feed whose version was checked this recently is served without asking the database."""
+    feed_cancelled_retention_days: int = 30
+    """A cancelled session stays in feeds, struck out, until this many days after its date."""
 
     def __post_init__(self) -> None:
         try:

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Event, vCalAddress
+from icalendar import Event, vCalAddress, vGeo, vText
+
+from calendars.timezone import vtimezone
 
 STATUSES = frozenset({"CONFIRMED", "CANCELLED", "TENTATIVE"})
 """The ``STATUS`` values of a VEVENT (RFC 5545 §3.8.1.11)."""
@@ -38,6 +40,7 @@ GEO_DECIMALS = 6
 # lines with str.splitlines() would break a content line on them.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _EMAIL = re.compile(r"[^\s@<>\"()\[\],;:\\]+@[^\s@<>\"()\[\],;:\\]+")
+_NOT_IN_PARAMETER = str.maketrans("", "", '"^\\')
 _URI = re.compile(r"[!#-~]+")
 
 
@@ -87,9 +90,9 @@ class EventData:
             value = getattr(self, name)
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(f"{name} doit porter un fuseau horaire (heure « flottante »)")
-        if _whole_seconds(self.end) <= _whole_seconds(self.start):
+        if _instant(self.end) <= _instant(self.start):
             raise ValueError("la fin d'une séance doit suivre son début")
-        _zone(self.timezone)
+        vtimezone(self.timezone)  # the zone must be known and have a classic VTIMEZONE
         if self.status not in STATUSES:
             raise ValueError(f"STATUS inconnu : {self.status!r}")
         if (self.lat is None) != (self.lon is None):
@@ -99,7 +102,6 @@ class EventData:
                 raise ValueError(f"latitude hors bornes : {self.lat}")
             if not (math.isfinite(self.lon) and -180 <= self.lon <= 180):
                 raise ValueError(f"longitude hors bornes : {self.lon}")
-
         for category in self.categories:
             if not clean_text(category).strip() or "," in category:
                 # An escaped comma is still read as a separator by Home Assistant's parser.
@@ -119,40 +121,46 @@ def render_event(event: EventData) -> bytes:
     """Return one VEVENT as bytes: CRLF line ends, folded at 75 octets, ending with CRLF.
 
     ``DTSTART``/``DTEND`` carry ``TZID=<zone>`` (the feed must include :func:`vtimezone` of
-    it); a wall-clock time that the zone's autumn change makes ambiguous is written in UTC
-    instead, since a ``TZID`` time would name only its first occurrence (RFC 5545 §3.3.5).
+    it). When either falls in the hour that the autumn change repeats, both are written in UTC
+    instead: a ``TZID`` time there names only its first occurrence (RFC 5545 §3.3.5).
     ``DTSTAMP`` and ``LAST-MODIFIED`` are ``last_modified`` in UTC (RFC 5545 §3.8.7). TEXT values
-    are escaped and folded by icalendar without splitting a UTF-8 sequence; control characters
-    are dropped and line ends normalised to ``\\n``. The same input gives the same bytes.
+    lose their control characters, get ``\\n`` line ends and are escaped here; icalendar folds
+    the lines without splitting a UTF-8 sequence. The same input gives the same bytes.
     """
     component = Event()
     component.add("uid", event.uid)
     component.add("sequence", event.sequence)
-    stamp = _whole_seconds(event.last_modified).astimezone(UTC)
+    stamp = _instant(event.last_modified)
     component.add("dtstamp", stamp)
     component.add("last-modified", stamp)
-    component.add("dtstart", _wall_clock(event.start, event.timezone))
-    component.add("dtend", _wall_clock(event.end, event.timezone))
-    component.add("summary", clean_text(event.summary))
+    start, end = _wall_clock(event.start, event.timezone), _wall_clock(event.end, event.timezone)
+    if start.tzinfo is UTC or end.tzinfo is UTC:
+        # Both in UTC: recurring-ical-events misplaces an end given in UTC after a TZID start.
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+    component.add("dtstart", start)
+    component.add("dtend", end)
+    component.add("summary", text_value(event.summary))
     description = _description(event)
     if description:
-        component.add("description", description)
-    if event.location:
-        component.add("location", clean_text(event.location))
+        component.add("description", text_value(description))
+    if clean_text(event.location):
+        component.add("location", text_value(event.location))
     if event.lat is not None and event.lon is not None:
-        component.add("geo", (round(event.lat, GEO_DECIMALS), round(event.lon, GEO_DECIMALS)))
+        component.add("geo", _Geo((event.lat, event.lon)))
     if event.url:
         component.add("url", event.url)
     if event.categories:
-        component.add("categories", [clean_text(c) for c in event.categories])
+        component.add("categories", _Escaped(",".join(_escape(c) for c in event.categories)))
     component.add("status", event.status)
     if event.organizer is not None:
         name, email = event.organizer
         organizer = vCalAddress(f"mailto:{email}")
-        organizer.params["CN"] = clean_text(name).replace("\n", " ")
+        common_name = organizer_name(name)
+        if common_name:
+            organizer.params["CN"] = common_name
         component.add("organizer", organizer)
     for contact in event.contacts:
-        component.add("contact", clean_text(contact))
+        component.add("contact", text_value(contact))
     return bytes(component.to_ical())
 
 
@@ -195,28 +203,76 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def organizer_name(name: str) -> str:
+    """The ``CN`` parameter of ORGANIZER: one line, controls dropped, tabs as spaces, trimmed.
+
+    Double quotes, carets and backslashes are dropped: a parameter value cannot hold a quote
+    but through RFC 6868's ``^'``, which vobject does not decode, and icalendar reads a
+    backslash before ``:`` as an escape, which RFC 5545 parameters do not have.
+    """
+    return " ".join(clean_text(name).translate(_NOT_IN_PARAMETER).split())
+
+
+class _Geo(vGeo):
+    """``GEO`` as RFC 5545 FLOATs (§3.3.7), 6 decimals: icalendar would write ``1e-05``."""
+
+    def to_ical(self) -> str:
+        return f"{_decimal(self.latitude)};{_decimal(self.longitude)}"
+
+
+def _decimal(value: float) -> str:
+    """``value`` rounded to :data:`GEO_DECIMALS`, in plain decimal notation, no ``-0``."""
+    text = f"{round(value, GEO_DECIMALS) + 0.0:.{GEO_DECIMALS}f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+class _Escaped(vText):
+    """A TEXT value, or a comma-separated list of them, escaped by :func:`_escape`.
+
+    icalendar 7.3 escapes TEXT itself but first turns a literal ``\\N`` into a line break; a
+    value escaped here is written as it is (and still folded by icalendar).
+    """
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        return str.__str__(self).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    """Escape TEXT as RFC 5545 §3.3.11 says: backslash first, then ``;``, ``,``, line breaks."""
+    text = clean_text(text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def text_value(text: str) -> vText:
+    """Return ``text`` as a TEXT property value for icalendar: cleaned, escaped, then folded."""
+    return _Escaped(_escape(text))
+
+
 def _description(event: EventData) -> str:
     """``DESCRIPTION``: the public text, then the private sections under their headings."""
     parts = [clean_text(event.description)]
     if event.contacts:
         lines = "\n".join(f"- {clean_text(c)}" for c in event.contacts)
         parts.append(f"{CONTACTS_HEADING}\n{lines}")
-    if event.private_notes:
+    if event.private_notes and clean_text(event.private_notes):
         parts.append(f"{NOTES_HEADING}\n{clean_text(event.private_notes)}")
     return "\n\n".join(part for part in parts if part)
 
 
 def _wall_clock(moment: datetime, zone: str) -> datetime:
     """``moment`` in the session's zone (written with TZID), or in UTC if that is ambiguous."""
-    local = _whole_seconds(moment).astimezone(_zone(zone))
+    local = _instant(moment).astimezone(_zone(zone))
     other = local.replace(fold=1 - local.fold)
     if other.utcoffset() != local.utcoffset():
         return local.astimezone(UTC)
     return local
 
 
-def _whole_seconds(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
+def _instant(moment: datetime) -> datetime:
+    """The UTC instant of an aware time, in whole seconds (PEP 495 ``fold`` respected)."""
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 @cache

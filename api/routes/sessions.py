@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from litestar import get, patch, post
+from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.examples import SeriesBody, SessionBody
+from api.feeds import FeedService
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas.session import (
     BookingOut,
@@ -118,15 +119,25 @@ async def session_list(
     return SessionPage(total, limit, offset, [session_out(r, private=private) for r in rows])
 
 
-@get("/api/sessions/{session_id:int}", summary="Une séance", tags=["séances"])
+@get("/api/sessions/{session_ref:str}", summary="Une séance (JSON, ou .ics)", tags=["séances"])
 async def session_detail(
-    db_session: DbSession, caller: CallerDep, session_id: FromPath[int]
-) -> SessionOut:
-    """One session; anonymous callers see it only once published (404 otherwise)."""
-    row = await booking.get_session(db_session, session_id)
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    caller: CallerDep,
+    feeds: NamedDependency[FeedService],
+    session_ref: FromPath[str],
+) -> Response[Any]:
+    """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``);
+    anonymous callers see it only once published (404 otherwise)."""
+    number = session_ref.removesuffix(".ics")
+    if not number.isdigit():
+        raise NotFoundError(f"Aucune séance « {session_ref} ».")
+    row = await booking.get_session(db_session, int(number))
     if caller is None and SessionStatus(row.status) not in PUBLIC:
-        raise NotFoundError(f"Aucune séance n° {session_id}.")
-    return session_out(row, private=caller is not None)
+        raise NotFoundError(f"Aucune séance n° {number}.")
+    if session_ref.endswith(".ics"):
+        return feeds.respond(request, feeds.single(row, private=caller is not None))
+    return Response(session_out(row, private=caller is not None))
 
 
 @patch("/api/sessions/{session_id:int}", summary="Modifier une séance", tags=["séances"])

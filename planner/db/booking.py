@@ -360,6 +360,7 @@ def _row(
         organisation_id=parts.organisation.id,
         capacity=data.capacity,
         status=booking.status.value,
+        published_at=now if booking.status is SessionStatus.PUBLISHED else None,
         revision=0,
         series_id=series_id,
         created_by_id=actor,
@@ -605,6 +606,8 @@ async def change_status(
         await _lock(session, [s.staff_id for s in row.staff], [row.venue_id])
         booking = replace(as_booking(row), status=SessionStatus.PUBLISHED)
         notices = await _judge(session, booking, organisation, settings=settings, now=now)
+    if target is SessionStatus.PUBLISHED and row.published_at is None:
+        row.published_at = now
     row.status = target.value
     row.revision += 1
     row.updated_by_id, row.updated_at = actor, now

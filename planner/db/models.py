@@ -265,6 +265,8 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     booking_seq: Mapped[int] = mapped_column(Integer, default=0)
     """Bumped by every booking of this person: the row lock that serialises their bookings."""
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """SHA-256 of the secret in this person's private calendar URL; ``None``: no feed."""
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
@@ -326,6 +328,9 @@ class OutreachSession(Base):
     capacity: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the session was first published: a draft never published never reaches the public,
+    not even cancelled."""
     revision: Mapped[int] = mapped_column(Integer, default=0)
     """Increases whenever time, venue or status changes (the iCalendar SEQUENCE)."""
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -358,3 +358,52 @@ async def authenticate(session: AsyncSession, token: str) -> Caller:
         departments=frozenset(t.code for t in staff.territory if t.kind == "departement"),
         epcis=frozenset(t.code for t in staff.territory if t.kind == "epci"),
     )
+
+
+FEED_TOKEN_PREFIX = "cal_"  # noqa: S105 - a public marker of calendar URLs, not a secret
+
+
+async def rotate_feed_token(session: AsyncSession, staff_id: int, *, now: datetime) -> str:
+    """Give a staff member a new private calendar secret (the old URL stops working)."""
+    staff = await get_staff(session, staff_id)
+    secret = FEED_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    had = staff.feed_token_hash is not None
+    staff.feed_token_hash = hash_token(secret)
+    staff.updated_at = now
+    await session.flush()
+    await record(
+        session,
+        actor_id=staff_id,
+        action="rotate" if had else "create",
+        entity="feed-token",
+        entity_id=staff_id,
+        before={"feed": had},
+        after={"feed": True},
+        now=now,
+    )
+    return secret
+
+
+async def revoke_feed_token(session: AsyncSession, staff_id: int, *, now: datetime) -> None:
+    """Remove a staff member's private calendar URL."""
+    staff = await get_staff(session, staff_id)
+    if staff.feed_token_hash is not None:
+        staff.feed_token_hash = None
+        staff.updated_at = now
+        await session.flush()
+        await record(
+            session,
+            actor_id=staff_id,
+            action="revoke",
+            entity="feed-token",
+            entity_id=staff_id,
+            before={"feed": True},
+            after={"feed": False},
+            now=now,
+        )
+
+
+async def staff_by_feed_token(session: AsyncSession, secret: str) -> Staff | None:
+    """The active staff member whose private calendar URL carries ``secret``."""
+    staff = await session.scalar(select(Staff).where(Staff.feed_token_hash == hash_token(secret)))
+    return staff if staff is not None and staff.active else None

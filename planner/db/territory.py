@@ -256,6 +256,14 @@ async def list_qpvs(
     return (await session.scalars(query)).all()
 
 
+async def communes_named(session: AsyncSession, name: str) -> list[str]:
+    """INSEE codes of the communes called ``name`` (case, accents and hyphens ignored)."""
+    folded = fold(name)
+    return list(
+        await session.scalars(select(Commune.insee_code).where(Commune.name_folded == folded))
+    )
+
+
 async def get_qpv(session: AsyncSession, code: str) -> Qpv:
     """Return the QPV with ``code``, or raise :class:`NotFoundError`."""
     qpv = await session.get(Qpv, code.upper())

@@ -1,0 +1,246 @@
+"""Calendar feeds: public ones per QPV, commune, organisation, kind or combined filters, and
+each adviser's private feed behind a secret URL. See ``shared/docs/CALENDAR_FEEDS.md``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.feeds import FeedService, feed_address
+from planner.access import Caller, require_caller
+from planner.db import people
+from planner.db.feeds import FeedSelection, check_selection
+from planner.db.models import Commune, Organisation, Qpv
+from planner.errors import NotFoundError
+from planner.session import SESSION_KIND_LABELS, SessionKind
+
+DbSession = NamedDependency[AsyncSession]
+Feeds = NamedDependency[FeedService]
+CallerDep = NamedDependency[Caller | None]
+ICS = re.compile(r"^(?P<key>[A-Za-z0-9_-]{1,64})\.ics$")
+TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def _key(filename: str) -> str:
+    match = ICS.match(filename)
+    if match is None:
+        raise NotFoundError(f"Aucun calendrier à l'adresse « {filename} » (attendu : <code>.ics).")
+    return match.group("key")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _serve(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    feeds: FeedService,
+    selection: FeedSelection,
+    name: str,
+    description: str,
+) -> Response[bytes]:
+    await check_selection(db, selection)
+    feed = await feeds.feed(db, selection, name=name, description=description, now=_now())
+    feeds.remember(feed_address(request.scope), feed)
+    return feeds.respond(request, feed)
+
+
+@get("/feeds/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)", tags=["calendriers"])
+async def feed_qpv(
+    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+) -> Response[bytes]:
+    """Published sessions serving a QPV, e.g. ``/feeds/qpv/QN08001M.ics``."""
+    if (recent := feeds.recent(feed_address(request.scope))) is not None:
+        return feeds.respond(request, recent)
+    code = _key(filename).upper()
+    qpv = await db_session.get(Qpv, code)
+    if qpv is None:
+        raise NotFoundError(f"Aucun QPV ne porte le code {code}.")
+    return await _serve(
+        request,
+        db_session,
+        feeds,
+        FeedSelection(qpv=code),
+        f"{qpv.name} — actions aller vers",
+        f"Permanences, forums et ateliers dans le quartier {qpv.name} ({code}).",
+    )
+
+
+@get("/feeds/commune/{filename:str}", summary="Calendrier d'une commune", tags=["calendriers"])
+async def feed_commune(
+    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+) -> Response[bytes]:
+    """Published sessions at venues of a commune, e.g. ``/feeds/commune/80021.ics``."""
+    if (recent := feeds.recent(feed_address(request.scope))) is not None:
+        return feeds.respond(request, recent)
+    insee = _key(filename).upper()
+    commune = await db_session.get(Commune, insee)
+    if commune is None:
+        raise NotFoundError(f"Aucune commune n'a le code INSEE {insee}.")
+    return await _serve(
+        request,
+        db_session,
+        feeds,
+        FeedSelection(commune=insee),
+        f"{commune.name} — actions aller vers",
+        f"Permanences, forums et ateliers à {commune.name}.",
+    )
+
+
+@get(
+    "/feeds/organisation/{filename:str}",
+    summary="Calendrier d'une organisation",
+    tags=["calendriers"],
+)
+async def feed_organisation(
+    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+) -> Response[bytes]:
+    """Published sessions an organisation runs or joins, e.g. ``/feeds/organisation/3.ics``."""
+    if (recent := feeds.recent(feed_address(request.scope))) is not None:
+        return feeds.respond(request, recent)
+    key = _key(filename)
+    org = await db_session.get(Organisation, int(key)) if key.isdigit() else None
+    if org is None:
+        raise NotFoundError(f"Aucune organisation n° {key}.")
+    return await _serve(
+        request,
+        db_session,
+        feeds,
+        FeedSelection(organisation=org.id),
+        f"{org.name} — actions aller vers",
+        f"Les actions publiques de {org.name} dans les quartiers.",
+    )
+
+
+@get("/feeds/kind/{filename:str}", summary="Calendrier d'un type d'action", tags=["calendriers"])
+async def feed_kind(
+    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+) -> Response[bytes]:
+    """Published sessions of one kind, e.g. ``/feeds/kind/employer_forum.ics``."""
+    if (recent := feeds.recent(feed_address(request.scope))) is not None:
+        return feeds.respond(request, recent)
+    key = _key(filename)
+    try:
+        kind = SessionKind(key)
+    except ValueError:
+        raise NotFoundError(f"Aucun type d'action « {key} ».") from None
+    label = SESSION_KIND_LABELS[kind]
+    return await _serve(
+        request,
+        db_session,
+        feeds,
+        FeedSelection(kind=kind),
+        f"{label[:1].upper()}{label[1:]} — actions aller vers",
+        f"Tous les rendez-vous publics de type « {label} ».",
+    )
+
+
+def _near(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat_text, lon_text = value.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(value)
+    except ValueError:
+        raise ValidationException(
+            extra=[{"key": "near", "source": "query", "message": "invalid point"}]
+        ) from None
+    return lat, lon
+
+
+@get("/feeds/public.ics", summary="Calendrier public combiné", tags=["calendriers"])
+async def feed_public(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    qpv: Annotated[str | None, QueryParameter(pattern=r"^[Qq][A-Za-z0-9]{5,9}$")] = None,
+    commune: Annotated[str | None, QueryParameter(pattern=r"^(\d{5}|2[ABab]\d{3})$")] = None,
+    kind: Annotated[SessionKind | None, QueryParameter()] = None,
+    audience: Annotated[str | None, QueryParameter(pattern=TAG.pattern)] = None,
+    organisation: Annotated[int | None, QueryParameter(ge=1)] = None,
+    near: Annotated[str | None, QueryParameter(max_length=40)] = None,
+    radius_km: Annotated[float, QueryParameter(gt=0, le=50)] = 2.0,
+) -> Response[bytes]:
+    """Published sessions matching every filter; ``near=LAT,LON&radius_km=`` keeps those at
+    venues that close."""
+    if (recent := feeds.recent(feed_address(request.scope))) is not None:
+        return feeds.respond(request, recent)
+    selection = FeedSelection(
+        qpv=qpv.upper() if qpv else None,
+        commune=commune.upper() if commune else None,
+        kind=kind,
+        audience=audience,
+        organisation=organisation,
+        near=_near(near),
+        radius_km=radius_km,
+    )
+    return await _serve(
+        request,
+        db_session,
+        feeds,
+        selection,
+        "Actions aller vers",
+        "Permanences, forums et ateliers près de chez vous.",
+    )
+
+
+@get(
+    "/feeds/staff/{filename:str}", summary="Calendrier privé d'un intervenant", tags=["calendriers"]
+)
+async def feed_staff(
+    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+) -> Response[bytes]:
+    """An adviser's own sessions with co-facilitators and internal notes; the secret in the
+    address is the only key (404 once rotated or revoked)."""
+    staff = await people.staff_by_feed_token(db_session, _key(filename))
+    if staff is None:
+        raise NotFoundError("Ce calendrier privé n'existe pas ou n'existe plus.")
+    feed = await feeds.feed(
+        db_session,
+        FeedSelection(staff=staff.id),
+        name=f"Mon agenda aller vers — {staff.name}",
+        description=(
+            "Vos séances, avec vos co-intervenants et les notes internes. Ne partagez pas ce lien."
+        ),
+        now=_now(),
+        private=True,
+    )
+    return feeds.respond(request, feed)
+
+
+class FeedTokenOut(msgspec.Struct, frozen=True):
+    """Your private calendar's addresses (shown once: keep them to yourself)."""
+
+    https: str
+    webcal: str
+
+
+@post(
+    "/api/staff/me/feed-token",
+    summary="Créer ou renouveler mon calendrier privé",
+    tags=["calendriers"],
+)
+async def feed_token_rotate(db_session: DbSession, caller: CallerDep, feeds: Feeds) -> FeedTokenOut:
+    """A new secret address for your private feed; the previous one stops working."""
+    me = require_caller(caller)
+    secret = await people.rotate_feed_token(db_session, me.staff_id, now=_now())
+    url = f"{feeds.public_url}/feeds/staff/{secret}.ics"
+    return FeedTokenOut(https=url, webcal="webcal://" + url.split("://", 1)[1])
+
+
+@delete("/api/staff/me/feed-token", summary="Supprimer mon calendrier privé", tags=["calendriers"])
+async def feed_token_revoke(db_session: DbSession, caller: CallerDep) -> None:
+    """Revoke your private feed's address (404 afterwards)."""
+    me = require_caller(caller)
+    await people.revoke_feed_token(db_session, me.staff_id, now=_now())

@@ -1,0 +1,217 @@
+"""Warm feed throughput over real HTTP: allervers against nginx serving the same bytes.
+
+Imported by ``bench/feeds.py``. Builds a demo-free embedded database with 1,000 published
+sessions (synthetic, labelled so) in Etouvie's feed, starts ``allervers serve`` and an nginx
+serving the feed's bytes as a static file, both on 127.0.0.1, and loads each with ``wrk``
+(Debian packages ``wrk`` and ``nginx``; the section is skipped, saying so, without them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert
+
+from api.cli import prepare
+from api.settings import Settings
+from planner.db.engine import create_engine
+from planner.db.models import Organisation, OutreachSession, SessionQpv, Venue
+
+QPV = "QN08001M"
+TARGET_SHARE = 0.5
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _populate(url: str, count: int) -> None:
+    """Bulk insert ``count`` published synthetic sessions at one venue in Etouvie."""
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            org = (
+                await connection.execute(
+                    insert(Organisation).returning(Organisation.id),
+                    [
+                        {
+                            "kind": "other",
+                            "name": "Organisation synthétique (banc d'essai)",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    ],
+                )
+            ).scalar_one()
+            venue = (
+                await connection.execute(
+                    insert(Venue).returning(Venue.id),
+                    [
+                        {
+                            "name": "Lieu synthétique (banc d'essai)",
+                            "name_folded": "lieu synthetique",
+                            "kind": "other",
+                            "street": "Place Vauban",
+                            "postcode": "80080",
+                            "commune_name": "Amiens",
+                            "address_key": "banc",
+                            "lon": 2.2502,
+                            "lat": 49.9151,
+                            "geocode_provider": "manual",
+                            "geocoded_at": now,
+                            "insee_code": "80021",
+                            "qpv_code": QPV,
+                            "notes": "",
+                            "booking_seq": 0,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    ],
+                )
+            ).scalar_one()
+            rows = []
+            for i in range(count):
+                start = now + timedelta(days=1 + i // 3, hours=i % 3 * 3)
+                rows.append(
+                    {
+                        "kind": "info_session",
+                        "title": f"Séance synthétique n° {i}",
+                        "description": "Donnée de banc d'essai, pas une vraie séance.",
+                        "internal_notes": "",
+                        "start_at": start,
+                        "end_at": start + timedelta(hours=2),
+                        "timezone": "Europe/Paris",
+                        "venue_id": venue,
+                        "organisation_id": org,
+                        "status": "published",
+                        "published_at": now,
+                        "revision": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            ids = (
+                (
+                    await connection.execute(
+                        insert(OutreachSession).returning(OutreachSession.id), rows
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            await connection.execute(
+                insert(SessionQpv), [{"session_id": i, "qpv_code": QPV} for i in ids]
+            )
+    finally:
+        await engine.dispose()
+
+
+def _wrk(url: str, seconds: int, *headers: str) -> float:
+    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
+    for header in headers:
+        command[1:1] = ["-H", header]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if match is None:
+        raise RuntimeError(output)
+    return float(match.group(1))
+
+
+def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"le serveur {url} n'a pas démarré") from None
+            time.sleep(0.2)
+
+
+def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
+    """Measure and print; ``None`` when wrk or nginx is missing."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
+    if shutil.which("wrk") is None or nginx is None:
+        print("\nDébit à chaud : sauté (installez les paquets Debian wrk et nginx)")
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="allervers-feeds-"))
+    folder.chmod(0o755)
+    url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
+    prepare(Settings(database_url=url))
+    asyncio.run(_populate(url, sessions))
+    port, static_port = _port(), _port()
+    env = {
+        **os.environ,
+        "ALLERVERS_DATABASE_URL": url,
+        "ALLERVERS_PORT": str(port),
+        "ALLERVERS_DEMO": "0",
+        "ALLERVERS_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("allervers")), "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    www = folder / "www"
+    www.mkdir(mode=0o755)
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{ access_log off; sendfile on; types {{ text/calendar ics; }}\n"
+        f"  server {{ listen 127.0.0.1:{static_port}; root {www}; etag on; }} }}\n"
+    )
+    static = None
+    try:
+        feed_url = f"http://127.0.0.1:{port}/feeds/qpv/{QPV}.ics"
+        _wait(f"http://127.0.0.1:{port}/health", server)
+        first = httpx.get(feed_url)
+        (www / "feed.ics").write_bytes(first.content)
+        (www / "feed.ics").chmod(0o644)
+        static = subprocess.Popen([nginx, "-c", str(conf)], stderr=subprocess.DEVNULL)
+        _wait(f"http://127.0.0.1:{static_port}/feed.ics", static)
+        ours = _wrk(feed_url, seconds)
+        not_modified = _wrk(feed_url, seconds, f"If-None-Match: {first.headers['etag']}")
+        theirs = _wrk(f"http://127.0.0.1:{static_port}/feed.ics", seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        if static is not None:
+            static.terminate()
+            static.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+    share = ours / theirs
+    print(
+        f"\nDébit à chaud d'un flux de {sessions} séances ({len(first.content) / 1024:.0f} Kio), "
+        f"wrk -t2 -c32 pendant {seconds} s sur 127.0.0.1"
+    )
+    print(f"  allervers serve (1 processus) : {ours:>10,.0f} requêtes/s")
+    print(f"  allervers, 304 (If-None-Match) : {not_modified:>10,.0f} requêtes/s")
+    print(f"  nginx, même fichier statique  : {theirs:>10,.0f} requêtes/s")
+    print(
+        f"  part de nginx : {share:.0%} (objectif ≥ {TARGET_SHARE:.0%}) : "
+        f"{'atteint' if share >= TARGET_SHARE else 'MANQUÉ'}"
+    )
+    return share >= TARGET_SHARE
+
+
+if __name__ == "__main__":
+    warm()

@@ -1,0 +1,185 @@
+"""Calendar feeds over HTTP: what subscribers get, what they never get, and how they refresh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+from litestar.testing import TestClient
+
+from tests.conftest import Team
+
+Client = TestClient  # type: ignore[type-arg]
+PARIS = ZoneInfo("Europe/Paris")
+ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
+INTERNAL_NOTE = "Note interne confidentielle : dossier de Mme X"
+
+
+def _evening(days_ahead: int) -> tuple[str, str]:
+    day = datetime.now(PARIS).date() + timedelta(days=days_ahead)
+    return (
+        datetime.combine(day, time(18), tzinfo=PARIS).isoformat(),
+        datetime.combine(day, time(21, 30), tzinfo=PARIS).isoformat(),
+    )
+
+
+def _book(
+    client: Client, team: Team, *, days: int, publish: bool, title: str = "Permanence"
+) -> dict[str, Any]:
+    venue = client.post(
+        "/api/venues",
+        json={
+            "name": f"Salle {days} (test)",
+            "kind": "centre_social",
+            "street": "Place Vauban, bâtiment B",
+            "postcode": "80080",
+            "commune": "Amiens",
+            **ETOUVIE,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    start, end = _evening(days)
+    body = client.post(
+        "/api/sessions",
+        json={
+            "kind": "neighbourhood_session",
+            "title": title,
+            "description": "Emploi, formation; droits",
+            "internal_notes": INTERNAL_NOTE,
+            "start": start,
+            "end": end,
+            "venue_id": venue["id"],
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser, team.partner],
+            "partner_ids": [team.centre_social],
+            "publish": publish,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    return dict(body["session"])
+
+
+def _events(body: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_public_feed_serves_published_sessions_inline(client: Client, team: Team) -> None:
+    """The QPV feed holds published sessions only, as inline text/calendar, without Accept."""
+    published = _book(client, team, days=20, publish=True)
+    _book(client, team, days=21, publish=False)
+    response = client.get("/feeds/qpv/QN08001M.ics", headers={"accept": ""})
+    assert (
+        response.status_code,
+        response.headers["content-type"],
+        "content-disposition" in response.headers,
+    ) == (
+        200,
+        "text/calendar; charset=utf-8",
+        False,
+    )
+    events = _events(response.content)
+    assert [(str(e["SUMMARY"]), e.decoded("DTSTART").astimezone(UTC)) for e in events.values()] == [
+        (
+            "Permanence de quartier en soirée — Permanence",
+            datetime.fromisoformat(published["start"]).astimezone(UTC),
+        )
+    ]
+
+
+def test_public_feed_never_shows_staff_or_notes(client: Client, team: Team) -> None:
+    """No staff name, e-mail or internal note reaches a public feed."""
+    _book(client, team, days=20, publish=True)
+    body = client.get("/feeds/qpv/QN08001M.ics").content
+    values = [
+        str(value)
+        for event in icalendar.Calendar.from_ical(body).walk()
+        for value in event.values()
+    ]
+    forbidden = [INTERNAL_NOTE, "Personne de test", "@test.invalid"]
+    assert [
+        word for word in forbidden if any(word in v for v in values) or word.encode() in body
+    ] == []
+
+
+def test_subscriber_sees_a_move_with_a_new_sequence(client: Client, team: Team) -> None:
+    """Fetch, 304 while nothing changes, move the session, fetch again: new ETag, SEQUENCE 1."""
+    session = _book(client, team, days=20, publish=True)
+    first = client.get("/feeds/qpv/QN08001M.ics")
+    etag = first.headers["etag"]
+    unchanged = client.get("/feeds/qpv/QN08001M.ics", headers={"if-none-match": etag})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    start, end = _evening(22)
+    client.patch(
+        f"/api/sessions/{session['id']}",
+        json={"start": start, "end": end},
+        headers=team.headers("adviser"),
+    )
+    moved = client.get("/feeds/qpv/QN08001M.ics", headers={"if-none-match": etag})
+    (event,) = _events(moved.content).values()
+    assert (moved.status_code, moved.headers["etag"] != etag, int(event["SEQUENCE"])) == (
+        200,
+        True,
+        1,
+    )
+    assert event.decoded("DTSTART").astimezone(UTC) == datetime.fromisoformat(start).astimezone(UTC)
+
+
+def test_cancelled_session_stays_struck_out_but_drafts_never_appear(
+    client: Client, team: Team
+) -> None:
+    """A cancelled published session stays as CANCELLED; a cancelled draft is never shown."""
+    published = _book(client, team, days=20, publish=True)
+    draft = _book(client, team, days=25, publish=False)
+    for session in (published, draft):
+        client.post(
+            f"/api/sessions/{session['id']}/cancel",
+            json={"reason": "Salle fermée"},
+            headers=team.headers("adviser"),
+        )
+    events = _events(client.get("/feeds/qpv/QN08001M.ics").content)
+    assert [(str(e["STATUS"]), int(e["SEQUENCE"])) for e in events.values()] == [("CANCELLED", 1)]
+
+
+def test_feed_errors_are_problems(client: Client) -> None:
+    """Unknown codes are 404 problems; a malformed ``near`` is a 400 naming it."""
+    unknown = client.get("/feeds/qpv/QN99999Z.ics")
+    bad = client.get("/feeds/public.ics", params={"near": "nord"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "introuvable")
+    assert (bad.status_code, [e["field"] for e in bad.json()["errors"]]) == (400, ["near"])
+    assert client.get("/feeds/commune/99999.ics").status_code == 404
+    assert client.get("/feeds/kind/piscine.ics").status_code == 404
+
+
+def test_private_feed_rotates_and_revokes(client: Client, team: Team) -> None:
+    """The adviser's secret feed shows internal notes; a rotated or revoked secret is 404."""
+    _book(client, team, days=20, publish=False)
+    first = client.post("/api/staff/me/feed-token", headers=team.headers("adviser")).json()
+    path = "/" + first["https"].split("/", 3)[3]
+    (event,) = _events(client.get(path).content).values()
+    assert (str(event["STATUS"]), INTERNAL_NOTE in str(event["DESCRIPTION"])) == ("TENTATIVE", True)
+    second = client.post("/api/staff/me/feed-token", headers=team.headers("adviser")).json()
+    assert (client.get(path).status_code, second["webcal"].startswith("webcal://")) == (404, True)
+    client.delete("/api/staff/me/feed-token", headers=team.headers("adviser"))
+    assert client.get("/" + second["https"].split("/", 3)[3]).status_code == 404
+
+
+def test_one_session_as_ics(client: Client, team: Team) -> None:
+    """``/api/sessions/{id}.ics`` is one VEVENT with a stable UID."""
+    session = _book(client, team, days=20, publish=True)
+    events = _events(client.get(f"/api/sessions/{session['id']}.ics").content)
+    assert list(events) == [f"session-{session['id']}@127.0.0.1"]
+
+
+def test_near_filter(client: Client, team: Team) -> None:
+    """Sessions within the radius of a point are kept, others not."""
+    _book(client, team, days=20, publish=True)
+    near = client.get(
+        "/feeds/public.ics", params={"near": "49.9150,2.2500", "radius_km": "1"}
+    ).content
+    far = client.get(
+        "/feeds/public.ics", params={"near": "50.6292,3.0573", "radius_km": "5"}
+    ).content
+    assert (len(_events(near)), len(_events(far))) == (1, 0)
