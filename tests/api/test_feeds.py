@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from litestar.testing import TestClient
 
+from tests.calendars import read_all
 from tests.conftest import Team
 
 Client = TestClient  # type: ignore[type-arg]
@@ -183,3 +184,88 @@ def test_near_filter(client: Client, team: Team) -> None:
         "/feeds/public.ics", params={"near": "50.6292,3.0573", "radius_km": "5"}
     ).content
     assert (len(_events(near)), len(_events(far))) == (1, 0)
+
+
+def _last_sunday(year: int, month: int) -> datetime:
+    """Midnight (Paris) of the last Sunday of ``month`` (March and October: the change of time)."""
+    day = datetime(year, month + 1, 1, tzinfo=PARIS) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def test_booked_sessions_read_alike_by_every_parser(client: Client, team: Team) -> None:
+    """A hackathon across the change of time, with accents, commas, semicolons and a long
+    description, then moved and another cancelled: the four parsers read what was booked."""
+    today = datetime.now(PARIS)
+    change = next(
+        d
+        for d in (
+            _last_sunday(year, month) for year in (today.year, today.year + 1) for month in (3, 10)
+        )
+        if d > today + timedelta(days=2)
+    )
+    saturday = change - timedelta(days=1)
+    venue = client.post(
+        "/api/venues",
+        json={
+            "name": "Maison de quartier « L'Étoile », salle A; RDC",
+            "kind": "association",
+            "street": "Place Vauban",
+            "postcode": "80080",
+            "commune": "Amiens",
+            **ETOUVIE,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    long_text = "Créativité citoyenne ; défis du contrat de ville, équipes mixtes. " * 12
+    hackathon = client.post(
+        "/api/sessions",
+        json={
+            "kind": "hackathon",
+            "title": "Hackathon « Quartier 2030 », édition; n°1",
+            "description": long_text,
+            "start": saturday.replace(hour=9).isoformat(),
+            "end": change.replace(hour=18).isoformat(),
+            "venue_id": venue["id"],
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser],
+            "publish": True,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    moved = _book(client, team, days=20, publish=True, title="Permanence, déplacée")
+    start, end = _evening(23)
+    moved = client.patch(
+        f"/api/sessions/{moved['id']}",
+        json={"start": start, "end": end},
+        headers=team.headers("adviser"),
+    ).json()["session"]
+    cancelled = _book(client, team, days=27, publish=True, title="Annulée; désolé")
+    cancelled = client.post(
+        f"/api/sessions/{cancelled['id']}/cancel",
+        json={"reason": "Intempéries"},
+        headers=team.headers("adviser"),
+    ).json()["session"]
+    body = client.get("/feeds/qpv/QN08001M.ics").content
+    booked = sorted(
+        (
+            f"session-{s['id']}@127.0.0.1",
+            datetime.fromisoformat(s["start"]).astimezone(UTC),
+            datetime.fromisoformat(s["end"]).astimezone(UTC),
+            {"published": "CONFIRMED", "cancelled": "CANCELLED"}[s["status"]],
+            s["revision"],
+        )
+        for s in (hackathon["session"], moved, cancelled)
+    )
+    readings = read_all(body)
+    seen = {
+        parser: sorted((r.uid, r.start, r.end, r.status, r.sequence) for r in found)
+        for parser, found in readings.items()
+    }
+    assert seen == dict.fromkeys(readings, booked)
+    descriptions = {
+        r.description.split("\n")[0]
+        for found in readings.values()
+        for r in found
+        if r.uid.startswith(f"session-{hackathon['session']['id']}@")
+    }  # type: ignore[union-attr]
+    assert descriptions == {long_text}
