@@ -50,6 +50,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.sql.schema import Table
 
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import pin_to_one_core
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a script
 from api.cli import prepare
 from api.settings import Settings
@@ -561,8 +564,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     server = next((os.environ[n] for n in POSTGRES_ENVS if os.environ.get(n)), None)
     wanted = args.backend or ["sqlite", "postgresql"]
     ok = True

@@ -23,17 +23,16 @@ of nginx's requests per second), and the 304 path.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import icalendar
+
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import best_of, pin_to_one_core, unpin
 
 from calendars.event import EventData, event_uid, render_event, session_summary
 from calendars.feed import FeedHeader, assemble_feed, strong_etag
@@ -42,7 +41,6 @@ from calendars.timezone import vtimezone
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feeds_warm import warm
 
-T = TypeVar("T")
 DOMAIN = "allervers.example"
 HEADER = FeedHeader(
     name="Séances « aller vers » — Hauts-de-France",
@@ -52,16 +50,6 @@ HEADER = FeedHeader(
 ZONES = ["Europe/Paris"] * 18 + ["America/Cayenne", "Indian/Reunion"]
 NEIGHBOURHOODS = ["L'Alma", "Les Épinettes", "Étouvie", "Le Pile", "Moulins", "Le Nouveau Roubaix"]
 KINDS = ["permanence de quartier en soirée", "forum employeurs", "réunion d'information"]
-
-
-def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """Return the shortest wall time of ``repeats`` runs of ``work`` and its last result."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result  # type: ignore[return-value]
 
 
 def sessions(count: int, rng: random.Random) -> list[EventData]:
@@ -187,12 +175,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--warm-seconds", type=int, default=5)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     ok = cold(1_000, 50.0, requests=args.requests, seed=args.seed)
     ok &= cold(10_000, 300.0, requests=args.requests, seed=args.seed)
-    if hasattr(os, "sched_setaffinity"):  # the servers and wrk need both cores
-        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+    unpin()  # the servers and wrk need both cores
     warm_ok = warm(seconds=args.warm_seconds)
     if not ok or warm_ok is False:
         raise SystemExit(1)

@@ -19,16 +19,16 @@ form would. Target: 5,000 venues in < 30 s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from pyproj import Geod
 from rapidfuzz import fuzz, process, utils
+
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import best_of, pin_to_one_core
 
 from geo.gazetteer import AddressEntry, OfflineGeocoder, mairie_entries
 
@@ -46,19 +46,8 @@ from tests.geo.test_gazetteer import (
     town_halls,
 )
 
-T = TypeVar("T")
 TARGET = 2_000
 WGS84 = Geod(ellps="WGS84")
-
-
-def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """Return the shortest wall time of ``repeats`` runs of ``work`` and its last result."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result  # type: ignore[return-value]
 
 
 def main() -> None:
@@ -67,8 +56,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--import-sample", type=int, default=300)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     ok = geocode_town_halls(args)
     ok &= import_venues_bench(args)
     if not ok:

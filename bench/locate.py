@@ -11,30 +11,18 @@ second and the ratios. The process is pinned to one core. Target: ≥ 50,000 poi
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import time
-from collections.abc import Callable
-from typing import TypeVar
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import best_of, pin_to_one_core
+
 from geo.index import AreaIndex
 from geo.reference import BUNDLED_QPV, bundled_path, read_qpv_file
 
-T = TypeVar("T")
 TARGET = 50_000
-
-
-def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """Return the shortest wall time of ``repeats`` runs of ``work`` and its last result."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result  # type: ignore[return-value]
 
 
 def main() -> None:
@@ -43,8 +31,7 @@ def main() -> None:
     parser.add_argument("--brute-sample", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
 
     records = read_qpv_file(bundled_path(BUNDLED_QPV))
     areas = [(r.code, r.geometry) for r in records]

@@ -374,6 +374,31 @@ def _row(
     )
 
 
+async def _saved(
+    session: AsyncSession,
+    row: OutreachSession,
+    *,
+    actor: int | None,
+    action: str,
+    before: dict[str, Any] | None,
+    notices: tuple[Notice, ...],
+    now: datetime,
+) -> Booked:
+    """Flush a created or changed session, audit it, and return it fresh with its notices."""
+    await session.flush()
+    await record(
+        session,
+        actor_id=actor,
+        action=action,
+        entity="session",
+        entity_id=row.id,
+        before=before,
+        after=snapshot(row),
+        now=now,
+    )
+    return Booked(await get_session(session, row.id), notices)
+
+
 async def book_session(
     session: AsyncSession,
     data: SessionInput,
@@ -395,18 +420,9 @@ async def book_session(
     notices = await _judge(session, booking, parts.organisation, settings=settings, now=now)
     row = _row(data, parts, booking, series_id=None, actor=actor, now=now)
     session.add(row)
-    await session.flush()
-    await record(
-        session,
-        actor_id=actor,
-        action="create",
-        entity="session",
-        entity_id=row.id,
-        before=None,
-        after=snapshot(row),
-        now=now,
+    return await _saved(
+        session, row, actor=actor, action="create", before=None, notices=notices, now=now
     )
-    return Booked(await get_session(session, row.id), notices)
 
 
 async def book_series(
@@ -563,18 +579,9 @@ async def update_session(
     if moved:
         row.revision += 1
     row.updated_by_id, row.updated_at = actor, now
-    await session.flush()
-    await record(
-        session,
-        actor_id=actor,
-        action="update",
-        entity="session",
-        entity_id=row.id,
-        before=before,
-        after=snapshot(row),
-        now=now,
+    return await _saved(
+        session, row, actor=actor, action="update", before=before, notices=notices, now=now
     )
-    return Booked(await get_session(session, row.id), notices)
 
 
 async def change_status(
@@ -611,18 +618,9 @@ async def change_status(
     row.status = target.value
     row.revision += 1
     row.updated_by_id, row.updated_at = actor, now
-    await session.flush()
-    await record(
-        session,
-        actor_id=actor,
-        action=target.value,
-        entity="session",
-        entity_id=row.id,
-        before=before,
-        after=snapshot(row),
-        now=now,
+    return await _saved(
+        session, row, actor=actor, action=target.value, before=before, notices=notices, now=now
     )
-    return Booked(await get_session(session, row.id), notices)
 
 
 @dataclass(frozen=True, slots=True)
