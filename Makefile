@@ -44,6 +44,7 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/geocode.py
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/coverage.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -23,10 +24,12 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api.access_log import access_log
 from api.auth import provide_caller
+from api.coverage_page import coverage_page
 from api.errors import exception_handlers
 from api.feeds import FeedService, feed_cache
 from api.pages import calendar_qpv_page, calendars_page
 from api.routes.audit import audit_list
+from api.routes.coverage import coverage_geojson, coverage_table
 from api.routes.feeds import (
     feed_commune,
     feed_kind,
@@ -88,6 +91,8 @@ def _version() -> str:
 
 
 DOCS_ASSETS = "/schema/assets"
+STATIC = Path(__file__).with_name("static")
+"""The app's own static files (Leaflet, the coverage page's script), served under /static."""
 
 
 def _swagger() -> SwaggerRenderPlugin:
@@ -192,6 +197,8 @@ def create_app(settings: Settings) -> Litestar:
             session_cancel,
             session_outcome,
             audit_list,
+            coverage_geojson,
+            coverage_table,
             feed_qpv,
             feed_commune,
             feed_organisation,
@@ -202,6 +209,10 @@ def create_app(settings: Settings) -> Litestar:
             feed_token_revoke,
             calendars_page,
             calendar_qpv_page,
+            coverage_page,
+            create_static_files_router(
+                path="/static", directories=[STATIC], include_in_schema=False, name="static"
+            ),
             create_static_files_router(
                 path=DOCS_ASSETS,
                 directories=[str(swagger_ui_path)],

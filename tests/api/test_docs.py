@@ -12,6 +12,8 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
     paths = client.get("/schema/openapi.json").json()["paths"]
     assert sorted(paths) == [
         "/api/audit",
+        "/api/coverage",
+        "/api/coverage.csv",
         "/api/geocode",
         "/api/locate",
         "/api/organisations",
@@ -35,6 +37,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/venues/{venue_id}",
         "/calendriers",
         "/calendriers/qpv/{code}",
+        "/couverture",
         "/feeds/commune/{filename}",
         "/feeds/kind/{filename}",
         "/feeds/organisation/{filename}",

@@ -1,0 +1,150 @@
+"""Coverage routes: which QPVs outreach reaches, as GeoJSON for the map and CSV for sheets."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromQuery, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.routes.territory import DEPARTMENT_PATTERN
+from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
+from planner.access import Caller
+from planner.db.coverage import (
+    DEFAULT_LAPSED_AFTER_DAYS,
+    PARIS,
+    Coverage,
+    CoverageFilter,
+    compute_coverage,
+)
+from planner.errors import InvalidInputError
+from planner.session import SessionKind
+
+DbSession = NamedDependency[AsyncSession]
+CallerDep = NamedDependency[Caller | None]
+EPCI_PATTERN = r"^\d{9}$"
+DEFAULT_PERIOD = timedelta(days=365)
+"""Without ``from``, the year before ``to``."""
+
+From = Annotated[
+    date | None,
+    QueryParameter(name="from", description="Premier jour (inclus) ; défaut : un an avant « to »."),
+]
+To = Annotated[
+    date | None, QueryParameter(description="Dernier jour (inclus) ; défaut : aujourd'hui.")
+]
+Dep = Annotated[
+    str | None, QueryParameter(pattern=DEPARTMENT_PATTERN, description="Code de département.")
+]
+Epci = Annotated[
+    str | None, QueryParameter(pattern=EPCI_PATTERN, description="SIREN de l'EPCI (9 chiffres).")
+]
+LapsedAfter = Annotated[
+    int,
+    QueryParameter(
+        ge=1, le=365, description="Jours sans séance au-delà desquels un QPV est « délaissé »."
+    ),
+]
+
+
+def _bad(field: str, message: str) -> ValidationException:
+    return ValidationException(extra=[{"key": field, "source": "query", "message": message}])
+
+
+async def _coverage(
+    db_session: AsyncSession,
+    caller: Caller | None,
+    *,
+    first: date | None,
+    last: date | None,
+    kind: SessionKind | None,
+    organisation: int | None,
+    dep: str | None,
+    epci: str | None,
+    lapsed_after_days: int,
+) -> Coverage:
+    """Validate the parameters into a filter and make the one service call."""
+    now = datetime.now(UTC)
+    last = last or now.astimezone(PARIS).date()
+    first = first or last - DEFAULT_PERIOD + timedelta(days=1)
+    if last < first:
+        raise _bad("to", "le dernier jour précède le premier")
+    filters = CoverageFilter(
+        first_day=first,
+        last_day=last,
+        kind=kind,
+        organisation=organisation,
+        department=dep.upper() if dep else None,
+        epci=epci,
+        lapsed_after_days=lapsed_after_days,
+    )
+    try:
+        return await compute_coverage(db_session, filters, caller=caller, now=now)
+    except InvalidInputError as exc:  # an unknown place is a bad parameter: 400, not 422
+        raise ValidationException(
+            extra=[{"key": k, "source": "query", "message": v} for k, v in exc.errors.items()]
+        ) from None
+
+
+@get("/api/coverage", summary="Couverture des QPV (GeoJSON)", tags=["couverture"])
+async def coverage_geojson(
+    db_session: DbSession,
+    caller: CallerDep,
+    from_: From = None,
+    to: To = None,
+    kind: FromQuery[SessionKind | None] = None,
+    organisation: FromQuery[int | None] = None,
+    dep: Dep = None,
+    epci: Epci = None,
+    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
+) -> CoverageCollection:
+    """Every QPV of the territory with its figures over the period and a polygon simplified for
+    display, plus a ``summary`` (totals counting each session once, share reached, gaps).
+    Managers, coordinators and admins only."""
+    coverage = await _coverage(
+        db_session,
+        caller,
+        first=from_,
+        last=to,
+        kind=kind,
+        organisation=organisation,
+        dep=dep,
+        epci=epci,
+        lapsed_after_days=lapsed_after,
+    )
+    return coverage_collection(coverage)
+
+
+@get("/api/coverage.csv", summary="Couverture des QPV (CSV)", tags=["couverture"])
+async def coverage_table(
+    db_session: DbSession,
+    caller: CallerDep,
+    from_: From = None,
+    to: To = None,
+    kind: FromQuery[SessionKind | None] = None,
+    organisation: FromQuery[int | None] = None,
+    dep: Dep = None,
+    epci: Epci = None,
+    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
+) -> Response[bytes]:
+    """The same table for a spreadsheet: French column names, ``;`` separated, UTF-8 with BOM."""
+    coverage = await _coverage(
+        db_session,
+        caller,
+        first=from_,
+        last=to,
+        kind=kind,
+        organisation=organisation,
+        dep=dep,
+        epci=epci,
+        lapsed_after_days=lapsed_after,
+    )
+    return Response(
+        coverage_csv(coverage),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="couverture-qpv.csv"'},
+    )

@@ -1,0 +1,477 @@
+/* /couverture: coverage map of the QPVs for managers (Leaflet, no CDN, no background tiles).
+ *
+ * Reads GET /api/coverage (a GeoJSON FeatureCollection, one Feature per QPV) with the bearer
+ * token kept in sessionStorage, colours the polygons by the chosen metric, draws the legend of
+ * the class breaks, fills the sortable table and, on a click, the QPV's figures and its next
+ * sessions (GET /api/sessions?qpv=CODE&from=today).
+ */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "allervers.jeton";
+  var NUMBER = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+  var DAY = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium" });
+  var MOMENT = new Intl.DateTimeFormat("fr-FR", {
+    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    timeZone: "Europe/Paris"
+  });
+
+  var STATUS = {
+    reached: { label: "atteint", color: "#1a9850" },
+    planned: { label: "séance programmée", color: "#4575b4" },
+    lapsed: { label: "plus visité depuis longtemps", color: "#fdae61" },
+    not_reached: { label: "non atteint", color: "#d73027" }
+  };
+  var STATUS_ORDER = ["reached", "planned", "lapsed", "not_reached"];
+  var MORE_IS_BETTER = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#225ea8"];
+  var ZERO_COLOR = "#f4a6a6";
+  var NEVER_COLOR = "#7f0000";
+  var DAYS_BREAKS = [[0, 7, "#1a9850"], [8, 30, "#a6d96a"], [31, 90, "#fdae61"],
+                     [91, null, "#d73027"]];
+
+  var METRICS = {
+    status: { label: "Statut" },
+    sessions: { label: "Séances tenues", unit: "séance(s)" },
+    days_since_last: { label: "Jours depuis la dernière séance", unit: "jour(s)" },
+    people_met: { label: "Personnes rencontrées", unit: "personne(s)" }
+  };
+
+  var COLUMNS = [
+    { key: "name", label: "Quartier", type: "text" },
+    { key: "status", label: "Statut", type: "status" },
+    { key: "sessions", label: "Séances", type: "number" },
+    { key: "session_hours", label: "Heures de séance", type: "number" },
+    { key: "staff_hours", label: "Heures de personnel", type: "number" },
+    { key: "organisations", label: "Organisations", type: "count" },
+    { key: "last_session", label: "Dernière séance", type: "date" },
+    { key: "days_since_last", label: "Jours depuis", type: "number" },
+    { key: "next_session", label: "Prochaine séance", type: "date" },
+    { key: "people_met", label: "Personnes rencontrées", type: "number" },
+    { key: "new_contacts", label: "Nouveaux contacts", type: "number" },
+    { key: "job_offers", label: "Offres remises", type: "number" },
+    { key: "immersions", label: "Immersions", type: "number" }
+  ];
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { data: null, layer: null, classes: [], sortKey: "name", sortDir: 1 };
+
+  var map = L.map("carte", { zoomSnap: 0.25, attributionControl: true });
+  map.attributionControl.setPrefix("Leaflet");
+  map.setView([50.0, 2.8], 7);
+  window.carteCouverture = map; /* for the browser test and the curious: the Leaflet map */
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value === null || value === undefined ? "" : String(value);
+    return span.innerHTML;
+  }
+
+  function say(message, isError) {
+    var etat = $("etat");
+    etat.textContent = message;
+    etat.className = isError ? "erreur" : "";
+  }
+
+  function api(path) {
+    return fetch(path, {
+      headers: { Authorization: "Bearer " + token(), Accept: "application/json" }
+    }).then(function (response) {
+      if (response.ok) { return response.json(); }
+      return response.json().catch(function () { return {}; }).then(function (problem) {
+        var error = new Error(problem.detail || response.statusText);
+        error.status = response.status;
+        throw error;
+      });
+    });
+  }
+
+  /* ---- values of a QPV's properties ---- */
+
+  function first(p, names) {
+    for (var i = 0; i < names.length; i++) {
+      if (p[names[i]] !== undefined) { return p[names[i]]; }
+    }
+    return null;
+  }
+
+  function value(p, key) {
+    if (key === "last_session") { return first(p, ["last_session", "last_session_date"]); }
+    if (key === "first_session") { return first(p, ["first_session", "first_session_date"]); }
+    if (key === "next_session") {
+      var next = first(p, ["next_session", "next_session_start"]);
+      return next && typeof next === "object" ? next.start || next.date || null : next;
+    }
+    if (key === "organisations") {
+      var orgs = first(p, ["organisations", "organisation_count"]);
+      return Array.isArray(orgs) ? orgs.length : orgs;
+    }
+    var v = p[key];
+    return v === undefined ? null : v;
+  }
+
+  function shown(p, column) {
+    var v = value(p, column.key);
+    if (v === null || v === "") { return "—"; }
+    if (column.type === "status") { return p.status_label || (STATUS[v] || { label: v }).label; }
+    if (column.type === "date") {
+      var d = new Date(v);
+      return isNaN(d) ? String(v) : (String(v).length > 10 ? MOMENT : DAY).format(d);
+    }
+    if (column.type === "number" || column.type === "count") { return NUMBER.format(v); }
+    return String(v);
+  }
+
+  /* ---- class breaks ---- */
+
+  function quantileClasses(values) {
+    var positive = values.filter(function (v) { return v > 0; }).sort(function (a, b) {
+      return a - b;
+    });
+    var classes = [];
+    if (values.some(function (v) { return v === 0; })) {
+      classes.push({ min: 0, max: 0, color: ZERO_COLOR });
+    }
+    if (!positive.length) { return classes; }
+    var bounds = [];
+    for (var q = 1; q <= 4; q++) {
+      var at = positive[Math.min(positive.length - 1, Math.ceil(q * positive.length / 4) - 1)];
+      if (!bounds.length || at > bounds[bounds.length - 1]) { bounds.push(at); }
+    }
+    var low = positive[0];
+    var palette = MORE_IS_BETTER.slice(MORE_IS_BETTER.length - bounds.length);
+    bounds.forEach(function (high, i) {
+      classes.push({ min: low, max: high, color: palette[i] });
+      low = Math.floor(high) + 1;
+    });
+    return classes;
+  }
+
+  function classesFor(metric, features) {
+    var props = features.map(function (f) { return f.properties; });
+    var classes;
+    if (metric === "status") {
+      classes = STATUS_ORDER.map(function (s) {
+        return { value: s, label: STATUS[s].label, color: STATUS[s].color };
+      });
+    } else if (metric === "days_since_last") {
+      classes = DAYS_BREAKS.map(function (b) { return { min: b[0], max: b[1], color: b[2] }; });
+      classes.push({ value: null, label: "jamais visité", color: NEVER_COLOR });
+    } else {
+      classes = quantileClasses(props.map(function (p) { return value(p, metric) || 0; }));
+    }
+    classes.forEach(function (c) {
+      if (!c.label) {
+        c.label = c.max === null ? "≥ " + NUMBER.format(c.min)
+          : c.min === c.max ? NUMBER.format(c.min)
+          : NUMBER.format(c.min) + " à " + NUMBER.format(c.max);
+      }
+      c.count = 0;
+    });
+    props.forEach(function (p) {
+      var c = classOf(classes, metric, p);
+      if (c) { c.count += 1; }
+    });
+    return classes;
+  }
+
+  function classOf(classes, metric, p) {
+    var v = metric === "status" ? p.status : value(p, metric);
+    if (metric !== "status" && metric !== "days_since_last" && v === null) { v = 0; }
+    for (var i = 0; i < classes.length; i++) {
+      var c = classes[i];
+      if ("value" in c) {
+        if (c.value === v) { return c; }
+      } else if (v !== null && v >= c.min && (c.max === null || v <= c.max)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  function drawLegend(metric) {
+    var list = $("legende-classes");
+    list.innerHTML = "";
+    $("legende-titre").textContent = "Légende — " + METRICS[metric].label;
+    state.classes.forEach(function (c) {
+      var item = document.createElement("li");
+      item.dataset.count = String(c.count);
+      if ("value" in c) {
+        item.dataset.value = c.value === null ? "" : c.value;
+      } else {
+        item.dataset.min = String(c.min);
+        item.dataset.max = c.max === null ? "" : String(c.max);
+      }
+      item.innerHTML = '<span class="pastille" style="background:' + c.color + '"></span>' +
+        "<span>" + text(c.label) + ' : <strong class="effectif">' + c.count +
+        "</strong> quartier" + (c.count > 1 ? "s" : "") + "</span>";
+      list.appendChild(item);
+    });
+  }
+
+  /* ---- the map ---- */
+
+  function style(feature) {
+    var c = classOf(state.classes, $("f-metrique").value, feature.properties);
+    return { color: "#333", weight: 1, fillColor: c ? c.color : "#ccc", fillOpacity: 0.8 };
+  }
+
+  function drawMap(fit) {
+    if (state.layer) { map.removeLayer(state.layer); }
+    state.layer = L.geoJSON(state.data, {
+      style: style,
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.name, { sticky: true });
+        layer.on("click", function () { select(feature.properties.code); });
+      }
+    }).addTo(map);
+    state.layer.eachLayer(function (layer) {
+      layer.getElement().setAttribute("data-code", layer.feature.properties.code);
+    });
+    if (fit && state.data.features.length) {
+      map.fitBounds(state.layer.getBounds(), { padding: [10, 10] });
+    }
+  }
+
+  function featureOf(code) {
+    return state.data.features.filter(function (f) { return f.properties.code === code; })[0];
+  }
+
+  function select(code) {
+    var feature = featureOf(code);
+    if (!feature) { return; }
+    var p = feature.properties;
+    var rows = COLUMNS.slice(1).concat([{ key: "first_session", label: "Première séance",
+                                          type: "date" }]);
+    var fiche = $("fiche");
+    fiche.innerHTML = "<h3>" + text(p.name) + "</h3><p>" + text(p.code) + "</p><dl>" +
+      rows.map(function (c) {
+        return '<dt>' + text(c.label) + '</dt><dd data-cle="' + c.key + '">' +
+          text(shown(p, c)) + "</dd>";
+      }).join("") + '</dl><h4>Prochaines séances</h4><div id="prochaines">Chargement…</div>';
+    fiche.focus();
+    state.layer.eachLayer(function (layer) {
+      var mine = layer.feature.properties.code === code;
+      layer.setStyle({ weight: mine ? 3 : 1, color: mine ? "#000" : "#333" });
+      if (mine) { layer.bringToFront(); }
+    });
+    var today = new Date().toISOString().slice(0, 10);
+    api("/api/sessions?qpv=" + encodeURIComponent(code) + "&from=" + today + "&limit=5")
+      .then(function (page) {
+        var target = $("prochaines");
+        if (!target) { return; }
+        if (!page.items || !page.items.length) {
+          target.textContent = "Aucune séance prévue.";
+          return;
+        }
+        target.innerHTML = "<ul>" + page.items.map(function (s) {
+          return "<li>" + text(MOMENT.format(new Date(s.start))) + " — " + text(s.title) +
+            " (" + text(s.venue.name) + ")</li>";
+        }).join("") + "</ul>";
+      })
+      .catch(function () {
+        var target = $("prochaines");
+        if (target) { target.textContent = "Séances non consultables avec ce jeton."; }
+      });
+  }
+
+  /* ---- the table ---- */
+
+  function drawTableHead() {
+    var row = document.querySelector("#tableau thead tr");
+    row.innerHTML = "";
+    COLUMNS.forEach(function (c) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.dataset.cle = c.key;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = c.label;
+      button.addEventListener("click", function () {
+        state.sortDir = state.sortKey === c.key ? -state.sortDir : 1;
+        state.sortKey = c.key;
+        drawTable();
+      });
+      th.appendChild(button);
+      row.appendChild(th);
+    });
+  }
+
+  function compare(a, b) {
+    var va = value(a.properties, state.sortKey);
+    var vb = value(b.properties, state.sortKey);
+    if (state.sortKey === "status") {
+      va = STATUS_ORDER.indexOf(va);
+      vb = STATUS_ORDER.indexOf(vb);
+    }
+    if (va === null && vb === null) { return 0; }
+    if (va === null) { return 1; }
+    if (vb === null) { return -1; }
+    var order = typeof va === "number" ? va - vb : String(va).localeCompare(String(vb), "fr");
+    return order * state.sortDir;
+  }
+
+  function drawTable() {
+    document.querySelectorAll("#tableau th").forEach(function (th) {
+      if (th.dataset.cle === state.sortKey) {
+        th.setAttribute("aria-sort", state.sortDir > 0 ? "ascending" : "descending");
+      } else {
+        th.removeAttribute("aria-sort");
+      }
+    });
+    var body = document.querySelector("#tableau tbody");
+    body.innerHTML = "";
+    state.data.features.slice().sort(compare).forEach(function (f) {
+      var p = f.properties;
+      var tr = document.createElement("tr");
+      tr.dataset.code = p.code;
+      tr.innerHTML = COLUMNS.map(function (c, i) {
+        if (i === 0) {
+          return '<th scope="row"><button type="button" class="secondaire voir">' +
+            text(p.name) + "</button> <small>" + text(p.code) + "</small></th>";
+        }
+        var numeric = c.type === "number" || c.type === "count";
+        return "<td" + (numeric ? ' class="nombre"' : "") + ">" + text(shown(p, c)) + "</td>";
+      }).join("");
+      tr.querySelector(".voir").addEventListener("click", function () {
+        select(p.code);
+        var layer = state.layer.getLayers().filter(function (l) {
+          return l.feature.properties.code === p.code;
+        })[0];
+        if (layer) { map.fitBounds(layer.getBounds(), { maxZoom: 14 }); }
+        $("carte").scrollIntoView({ behavior: "smooth" });
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  /* ---- loading ---- */
+
+  function filterQuery() {
+    var params = new URLSearchParams();
+    ["from", "to", "kind", "organisation", "dep"].forEach(function (name) {
+      var field = $("f-" + name);
+      if (field.value) { params.set(name, field.value); }
+    });
+    return params.toString();
+  }
+
+  function summarise(data) {
+    var s = data.summary;
+    var resume = $("resume");
+    resume.dataset.qpvs = String(data.features.length);
+    if (!s) { resume.textContent = data.features.length + " quartiers."; return; }
+    if (!$("f-from").value) { $("f-from").value = s.period.start; }
+    if (!$("f-to").value) { $("f-to").value = s.period.end; }
+    var byStatus = STATUS_ORDER.map(function (k) {
+      return text(STATUS[k].label) + " : " + (s.by_status[k] || 0);
+    }).join(" · ");
+    resume.innerHTML = "Du " + text(DAY.format(new Date(s.period.start))) + " au " +
+      text(DAY.format(new Date(s.period.end))) + " : <strong>" + s.qpvs +
+      "</strong> quartiers, <strong>" + NUMBER.format(100 * s.reached_share) +
+      " %</strong> atteints, <strong>" + s.totals.sessions + "</strong> séances tenues, " +
+      NUMBER.format(s.totals.people_met) + " personnes rencontrées.<br>" + byStatus;
+    resume.dataset.sessions = String(s.totals.sessions);
+  }
+
+  function recolour() {
+    if (!state.data) { return; }
+    var metric = $("f-metrique").value;
+    state.classes = classesFor(metric, state.data.features);
+    drawLegend(metric);
+    state.layer.setStyle(style);
+  }
+
+  function load() {
+    if (!token()) { return; }
+    var query = filterQuery();
+    history.replaceState(null, "", "/couverture" + (query ? "?" + query : ""));
+    say("Chargement des chiffres…");
+    api("/api/coverage" + (query ? "?" + query : "")).then(function (data) {
+      state.data = data;
+      var metric = $("f-metrique").value;
+      state.classes = classesFor(metric, data.features);
+      drawMap(true);
+      drawLegend(metric);
+      drawTable();
+      summarise(data);
+      say(data.features.length + " quartiers affichés.");
+      document.body.dataset.charge = "oui";
+    }).catch(function (error) {
+      if (error.status === 401) {
+        $("aide-jeton").hidden = false;
+        say("Ce jeton n'est pas reconnu (expiré ou révoqué) : collez-en un autre.", true);
+      } else if (error.status === 403) {
+        say("Ce jeton ne donne pas accès à la couverture : réservée aux gestionnaires, à la " +
+            "coordination et à l'administration.", true);
+      } else {
+        say("Les chiffres n'ont pas pu être chargés : " + error.message, true);
+      }
+    });
+  }
+
+  function fillChoices() {
+    fetch("/api/qpv").then(function (r) { return r.ok ? r.json() : []; }).then(function (qpvs) {
+      var seen = {};
+      var select = $("f-dep");
+      qpvs.forEach(function (q) { seen[q.department.code] = q.department.name; });
+      Object.keys(seen).sort().forEach(function (code) {
+        select.add(new Option(code + " — " + seen[code], code));
+      });
+      restoreFromUrl(["dep"]);
+    }).catch(function () { return null; });
+    if (!token()) { return; }
+    api("/api/organisations").then(function (orgs) {
+      var select = $("f-organisation");
+      select.length = 1;
+      orgs.forEach(function (o) { select.add(new Option(o.name, String(o.id))); });
+      restoreFromUrl(["organisation"]);
+    }).catch(function () { return null; });
+  }
+
+  function restoreFromUrl(names) {
+    var params = new URLSearchParams(location.search);
+    names.forEach(function (name) {
+      if (params.has(name)) { $("f-" + name).value = params.get(name); }
+    });
+  }
+
+  function showAccess() {
+    var has = Boolean(token());
+    $("aide-jeton").hidden = has;
+    $("jeton").placeholder = has ? "jeton enregistré pour cet onglet" : "collez votre jeton ici";
+    $("oublier").hidden = !has;
+  }
+
+  $("form-jeton").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var typed = $("jeton").value.trim();
+    if (!typed) { return; }
+    sessionStorage.setItem(TOKEN_KEY, typed);
+    $("jeton").value = "";
+    showAccess();
+    fillChoices();
+    load();
+  });
+  $("oublier").addEventListener("click", function () {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showAccess();
+    say("Jeton oublié.");
+  });
+  $("filtres").addEventListener("submit", function (event) {
+    event.preventDefault();
+    load();
+  });
+  $("f-metrique").addEventListener("change", recolour);
+
+  restoreFromUrl(["from", "to", "kind"]);
+  drawTableHead();
+  showAccess();
+  fillChoices();
+  if (token()) {
+    load();
+  } else {
+    say("Collez votre jeton pour afficher la carte.");
+  }
+})();

@@ -1,0 +1,368 @@
+"""Coverage of the QPVs through HTTP: figures equal what was booked, statuses, filters, roles."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from api.settings import Settings
+from planner.access import Caller
+from planner.db.booking import SessionInput, book_session
+from planner.db.engine import create_engine
+from planner.session import Role, RuleSettings, SessionKind
+from tests.conftest import Team
+
+Client = TestClient  # type: ignore[type-arg]
+PARIS = ZoneInfo("Europe/Paris")
+ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
+AMIENS = ["QN08001M", "QN08002M", "QN08003M"]
+OUTCOME_A = {"people_met": 14, "new_contacts": 5, "job_offers": 3, "immersions": 1}
+OUTCOME_B = {"people_met": 6, "new_contacts": 2, "job_offers": 1, "immersions": 0}
+
+
+def _today() -> date:
+    return datetime.now(PARIS).date()
+
+
+def _venue(client: Client, team: Team) -> int:
+    body = client.post(
+        "/api/venues",
+        json={
+            "name": "Centre social d'Etouvie (test)",
+            "kind": "centre_social",
+            "street": "Place Vauban",
+            "postcode": "80080",
+            "commune": "Amiens",
+            **ETOUVIE,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    return int(body["id"])
+
+
+async def _book_past(
+    url: str, team: Team, venue: int, day: date, qpvs: tuple[str, ...], *, publish: bool = True
+) -> int:
+    """A session 18:00-21:00 on ``day``, booked five days before (the service takes ``now``)."""
+    engine = create_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            booked = await book_session(
+                session,
+                SessionInput(
+                    kind=SessionKind.NEIGHBOURHOOD_SESSION,
+                    title="Permanence passée",
+                    start=datetime.combine(day, time(18), tzinfo=PARIS),
+                    end=datetime.combine(day, time(21), tzinfo=PARIS),
+                    venue_id=venue,
+                    organisation_id=team.mission_locale,
+                    staff_ids=(team.adviser, team.partner),
+                    qpv_codes=qpvs,
+                ),
+                caller=Caller(team.adviser, team.mission_locale, Role.ADVISER),
+                settings=RuleSettings(),
+                now=datetime.combine(day, time(9), tzinfo=PARIS) - timedelta(days=5),
+                publish=publish,
+            )
+            return booked.row.id
+    finally:
+        await engine.dispose()
+
+
+def _book_future(client: Client, team: Team, venue: int, day: date, qpvs: list[str]) -> str:
+    """A published session on ``day`` for ``qpvs``; its start as the API returns it."""
+    body = client.post(
+        "/api/sessions",
+        json={
+            "kind": "neighbourhood_session",
+            "title": "Permanence à venir",
+            "start": datetime.combine(day, time(18), tzinfo=PARIS).isoformat(),
+            "end": datetime.combine(day, time(21), tzinfo=PARIS).isoformat(),
+            "venue_id": venue,
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser, team.partner],
+            "qpv_codes": qpvs,
+            "publish": True,
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    return str(body["session"]["start"])
+
+
+def _scenario(client: Client, team: Team, settings: Settings) -> dict[str, Any]:
+    """Two held sessions (one serving two QPVs), a draft, a cancellation, a future session."""
+    venue = _venue(client, team)
+    day_a, day_b = _today() - timedelta(days=35), _today() - timedelta(days=10)
+    url = settings.database_url
+    first = asyncio.run(_book_past(url, team, venue, day_a, ("QN08001M",)))
+    second = asyncio.run(_book_past(url, team, venue, day_b, ("QN08001M", "QN08002M")))
+    asyncio.run(
+        _book_past(url, team, venue, day_b - timedelta(days=1), ("QN08004M",), publish=False)
+    )
+    cancelled = asyncio.run(_book_past(url, team, venue, day_b - timedelta(days=2), ("QN08005M",)))
+    for sid, outcome in ((first, OUTCOME_A), (second, OUTCOME_B)):
+        response = client.post(
+            f"/api/sessions/{sid}/outcome",
+            json={**outcome, "follow_ups": 0},
+            headers=team.headers("adviser"),
+        )
+        assert response.status_code == 200
+    client.post(
+        f"/api/sessions/{cancelled}/cancel",
+        json={"reason": "Salle indisponible"},
+        headers=team.headers("adviser"),
+    )
+    upcoming = _book_future(client, team, venue, _today() + timedelta(days=20), ["QN08003M"])
+    return {"day_a": day_a, "day_b": day_b, "upcoming": upcoming}
+
+
+def _props(features: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    return next(f["properties"] for f in features if f["id"] == code)
+
+
+def _zero(status: str, label: str) -> dict[str, Any]:
+    return {
+        "status": status,
+        "status_label": label,
+        "sessions": 0,
+        "session_hours": 0.0,
+        "staff_hours": 0.0,
+        "organisations": 0,
+        "first_session": None,
+        "last_session": None,
+        "days_since_last": None,
+        "next_session": None,
+        "people_met": 0,
+        "new_contacts": 0,
+        "job_offers": 0,
+        "immersions": 0,
+    }
+
+
+def _figures_only(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in {"code", "name", "department", "communes"}}
+
+
+def test_coverage_figures_equal_what_was_booked(
+    client: Client, team: Team, settings: Settings
+) -> None:
+    """Per-QPV figures equal the sessions held; drafts and cancellations never count."""
+    booked = _scenario(client, team, settings)
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    features = body["features"]
+    day_a, day_b = booked["day_a"].isoformat(), booked["day_b"].isoformat()
+    assert _figures_only(_props(features, "QN08001M")) == {
+        "status": "reached",
+        "status_label": "atteint",
+        "sessions": 2,
+        "session_hours": 6.0,
+        "staff_hours": 12.0,
+        "organisations": 1,
+        "first_session": day_a,
+        "last_session": day_b,
+        "days_since_last": 10,
+        "next_session": None,
+        "people_met": 20,
+        "new_contacts": 7,
+        "job_offers": 4,
+        "immersions": 1,
+    }
+    assert _figures_only(_props(features, "QN08002M")) == {
+        **_zero("reached", "atteint"),
+        "sessions": 1,
+        "session_hours": 3.0,
+        "staff_hours": 6.0,
+        "organisations": 1,
+        "first_session": day_b,
+        "last_session": day_b,
+        "days_since_last": 10,
+        **OUTCOME_B,
+    }
+    planned = _props(features, "QN08003M")
+    assert (
+        _figures_only({**planned, "next_session": None}),
+        datetime.fromisoformat(planned["next_session"]),
+    ) == (
+        _zero("planned", "séance programmée"),
+        datetime.fromisoformat(booked["upcoming"]),
+    )
+    assert [_figures_only(_props(features, f"QN0800{n}M")) for n in range(4, 10)] == [
+        _zero("not_reached", "non atteint")
+    ] * 6
+
+
+def test_coverage_lists_every_qpv_of_the_department(
+    client: Client, team: Team, settings: Settings
+) -> None:
+    """dep=80 gives its ten QPVs; totals count a two-QPV session once, per-QPV sums twice."""
+    _scenario(client, team, settings)
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    expected_codes = [q["code"] for q in client.get("/api/qpv", params={"dep": "80"}).json()]
+    summary = body["summary"]
+    assert (
+        body["type"],
+        [f["id"] for f in body["features"]],
+        [f["geometry"]["type"] in {"Polygon", "MultiPolygon"} for f in body["features"]],
+    ) == ("FeatureCollection", expected_codes, [True] * 10)
+    assert len(expected_codes) == 10
+    del summary["period"]
+    assert summary == {
+        "qpvs": 10,
+        "by_status": {"reached": 2, "lapsed": 0, "planned": 1, "not_reached": 7},
+        "reached_share": 0.2,
+        "totals": {
+            "sessions": 2,
+            "session_hours": 6.0,
+            "staff_hours": 12.0,
+            "people_met": 20,
+            "new_contacts": 7,
+            "job_offers": 4,
+            "immersions": 1,
+        },
+        "sessions_distinct": 2,
+        "sessions_per_qpv_sum": 3,
+        "organisations": 1,
+        "gaps": [c for c in expected_codes if c not in {"QN08001M", "QN08002M"}],
+        "double_counting": (
+            "Une séance compte pour chaque QPV qu'elle dessert : la somme des chiffres par QPV "
+            "peut dépasser les totaux, qui comptent chaque séance une seule fois."
+        ),
+    }
+
+
+def test_coverage_lapsed_after_threshold(client: Client, team: Team, settings: Settings) -> None:
+    """With a 5-day threshold, QPVs visited 10 days ago are lapsed, gaps after never-reached."""
+    _scenario(client, team, settings)
+    body = client.get(
+        "/api/coverage",
+        params={"dep": "80", "lapsed_after": "5"},
+        headers=team.headers("admin"),
+    ).json()
+    statuses = {f["id"]: f["properties"]["status"] for f in body["features"]}
+    assert ({c: statuses[c] for c in AMIENS}, body["summary"]["gaps"][-2:]) == (
+        {"QN08001M": "lapsed", "QN08002M": "lapsed", "QN08003M": "planned"},
+        ["QN08001M", "QN08002M"],
+    )
+
+
+def test_coverage_period_and_kind_filters(client: Client, team: Team, settings: Settings) -> None:
+    """A period ending before the second session sees the first only; another kind sees none."""
+    booked = _scenario(client, team, settings)
+    last = booked["day_b"] - timedelta(days=1)
+    period = client.get(
+        "/api/coverage",
+        params={"dep": "80", "from": booked["day_a"].isoformat(), "to": last.isoformat()},
+        headers=team.headers("admin"),
+    ).json()
+    other_kind = client.get(
+        "/api/coverage",
+        params={"dep": "80", "kind": "employer_forum"},
+        headers=team.headers("admin"),
+    ).json()
+    first = _props(period["features"], "QN08001M")
+    assert (
+        (first["sessions"], first["days_since_last"], first["status"]),
+        period["summary"]["period"],
+        other_kind["summary"]["by_status"],
+    ) == (
+        (1, 24, "reached"),
+        {
+            "start": booked["day_a"].isoformat(),
+            "end": last.isoformat(),
+            "reference_day": last.isoformat(),
+            "lapsed_after_days": 30,
+        },
+        {"reached": 0, "lapsed": 0, "planned": 0, "not_reached": 10},
+    )
+
+
+def test_coverage_csv_french_columns(client: Client, team: Team, settings: Settings) -> None:
+    """The CSV has a BOM, French column names, ``;`` separators and one row per QPV."""
+    booked = _scenario(client, team, settings)
+    response = client.get("/api/coverage.csv", params={"dep": "80"}, headers=team.headers("admin"))
+    text = response.content.decode("utf-8")
+    lines = text.removeprefix("\ufeff").splitlines()
+    assert (
+        response.status_code,
+        response.headers["content-type"],
+        text.startswith("\ufeff"),
+        len(lines),
+        lines[0],
+        lines[1],
+    ) == (
+        200,
+        "text/csv; charset=utf-8",
+        True,
+        11,
+        "code_qpv;nom_qpv;departement;communes;statut;seances;heures_de_seance;"
+        "heures_intervenants;organisations;premiere_seance;derniere_seance;"
+        "jours_depuis_derniere_seance;prochaine_seance;personnes_rencontrees;"
+        "nouveaux_contacts;offres_remises;immersions",
+        f"QN08001M;Etouvie;80;Amiens;atteint;2;6;12;1;{booked['day_a'].isoformat()};"
+        f"{booked['day_b'].isoformat()};10;;20;7;4;1",
+    )
+
+
+def test_coverage_roles(client: Client, team: Team) -> None:
+    """Anonymous 401, adviser 403; a manager sees their department only, others are 403."""
+    anonymous = client.get("/api/coverage")
+    adviser = client.get("/api/coverage", headers=team.headers("adviser"))
+    mine = client.get("/api/coverage", headers=team.headers("manager")).json()
+    other = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("manager"))
+    nord = [q["code"] for q in client.get("/api/qpv", params={"dep": "59"}).json()]
+    assert (
+        anonymous.status_code,
+        adviser.status_code,
+        [f["id"] for f in mine["features"]],
+        other.status_code,
+    ) == (401, 403, nord, 403)
+
+
+def test_coverage_bad_parameters_are_400(client: Client, team: Team) -> None:
+    """Bad dates, an inverted period, an unknown department or EPCI: 400 naming the field."""
+    cases = [
+        {"from": "2026-13-01"},
+        {"from": "2026-06-01", "to": "2026-05-01"},
+        {"dep": "75"},
+        {"epci": "123456789"},
+        {"kind": "picnic"},
+    ]
+    answers = [
+        client.get("/api/coverage", params=params, headers=team.headers("admin"))
+        for params in cases
+    ]
+    assert [(a.status_code, [e["field"] for e in a.json()["errors"]]) for a in answers] == [
+        (400, ["from"]),
+        (400, ["to"]),
+        (400, ["dep"]),
+        (400, ["epci"]),
+        (400, ["kind"]),
+    ]
+
+
+def test_coverage_epci_filter(client: Client, team: Team) -> None:
+    """The Amiens EPCI gives the QPVs whose contrat de ville it signs."""
+    body = client.get(
+        "/api/coverage", params={"epci": "248000531"}, headers=team.headers("admin")
+    ).json()
+    amiens = [
+        q["code"]
+        for q in client.get("/api/qpv", params={"dep": "80"}).json()
+        if "248000531" in q["epci_sirens"]
+    ]
+    assert [f["id"] for f in body["features"]] == amiens
+
+
+def test_coverage_whole_region_under_one_megabyte(client: Client, team: Team) -> None:
+    """The whole region's 204 QPVs, polygons included, weigh less than 1 MB."""
+    response = client.get("/api/coverage", headers=team.headers("admin"))
+    assert (
+        response.status_code,
+        len(response.json()["features"]),
+        len(response.content) < 1_000_000,
+    ) == (200, 204, True)

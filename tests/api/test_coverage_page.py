@@ -1,0 +1,216 @@
+"""``/couverture`` as a manager sees it: headless Chromium (Debian's) driven by Playwright
+against a real server on 127.0.0.1, on the demonstration data.
+
+Chromium and the ``playwright`` package are needed: without them the tests skip with the
+reason locally, and fail under ``CI=true`` (``.ci/run`` installs Chromium).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.cli import prepare
+from api.settings import Settings
+from tests.api.test_serve import _free_port
+from tests.conftest import Team, _in_ci
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path(__file__).parents[1] / "artefacts" / "couverture.png"
+SHOWN_FIGURES = ("sessions", "people_met", "new_contacts", "job_offers", "immersions")
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium absent ({CHROMIUM}) : apt-get install -y chromium"
+    if importlib.util.find_spec("playwright") is None:
+        return "le paquet Python playwright est absent : pip install playwright"
+    return None
+
+
+@pytest.fixture
+def browser_ready(backend: str) -> None:
+    """Skips (fails under CI) without Chromium or Playwright; the SQLite leg only: the page
+    does not depend on the backend, which the API tests cover."""
+    if backend != "sqlite":
+        pytest.skip("test navigateur : la base SQLite suffit")
+    reason = _missing()
+    if reason:
+        if _in_ci():
+            pytest.fail(f"{reason} — sous CI=true, le test navigateur est obligatoire.")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium(live_server: str) -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright, started once the server is up (its event
+    loop would stop the fixtures before it from running theirs)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def demo_team(browser_ready: None, database_url: str, request: pytest.FixtureRequest) -> Team:
+    """The demonstration dataset, then the test team (whose manager covers the Nord)."""
+    prepare(Settings(database_url=database_url), demo=True)
+    team: Team = request.getfixturevalue("team")
+    return team
+
+
+@pytest.fixture
+def live_server(demo_team: Team, database_url: str) -> Iterator[str]:
+    """``allervers serve`` on the test's database, in its own process; its base URL."""
+    port = _free_port()
+    environ = {**os.environ, "ALLERVERS_PORT": str(port), "ALLERVERS_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("allervers")), "serve"],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("le serveur n'a pas démarré") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _open(chromium: Any, url: str, errors: list[str]) -> Any:
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page
+
+
+def _log_in(page: Any, token: str) -> None:
+    page.fill("#jeton", token)
+    page.click("#form-jeton button[type=submit]")
+    page.wait_for_selector("body[data-charge=oui]")
+
+
+def _legend(page: Any) -> list[dict[str, str]]:
+    return list(
+        page.eval_on_selector_all(
+            "#legende-classes li", "items => items.map(i => Object.assign({}, i.dataset))"
+        )
+    )
+
+
+def _count_in(features: list[dict[str, Any]], metric: str, low: int, high: int | None) -> int:
+    values = [f["properties"][metric] for f in features]
+    return sum(1 for v in values if v is not None and v >= low and (high is None or v <= high))
+
+
+def test_coverage_page_draws_every_qpv_with_its_legend(
+    live_server: str, demo_team: Team, chromium: Any
+) -> None:
+    """Logged in with a manager's token, the page draws one polygon per QPV /api/coverage
+    returns, its legends count the QPVs as the API does, and no console error occurs."""
+    coverage = httpx.get(f"{live_server}/api/coverage", headers=demo_team.headers("manager"))
+    features = coverage.json()["features"]
+    errors: list[str] = []
+    page = _open(chromium, f"{live_server}/couverture", errors)
+    _log_in(page, demo_team.tokens["manager"])
+
+    paths = page.locator(".leaflet-overlay-pane path").count()
+    by_status = _legend(page)
+    page.select_option("#f-metrique", "sessions")
+    by_sessions = _legend(page)
+    rows = page.locator("#tableau tbody tr").count()
+
+    statuses = [f["properties"]["status"] for f in features]
+    assert (coverage.status_code, paths, rows) == (200, len(features), len(features))
+    assert [(i["value"], int(i["count"])) for i in by_status] == [
+        (s, statuses.count(s)) for s in ("reached", "planned", "lapsed", "not_reached")
+    ]
+    assert [int(i["count"]) for i in by_sessions] == [
+        _count_in(features, "sessions", int(i["min"]), int(i["max"])) for i in by_sessions
+    ]
+    assert sum(int(i["count"]) for i in by_sessions) == len(features)
+    assert errors == []
+
+
+def test_coverage_page_click_on_a_qpv_shows_its_figures(
+    live_server: str, demo_team: Team, chromium: Any
+) -> None:
+    """A click on the most visited QPV's polygon shows its name and figures as the API
+    gives them, then its next sessions; the screenshot is kept as an artefact."""
+    features = httpx.get(
+        f"{live_server}/api/coverage", headers=demo_team.headers("manager")
+    ).json()["features"]
+    busiest = max(features, key=lambda f: (f["properties"]["sessions"], f["id"]))
+    errors: list[str] = []
+    page = _open(chromium, f"{live_server}/couverture", errors)
+    _log_in(page, demo_team.tokens["manager"])
+
+    page.locator(f'.leaflet-overlay-pane path[data-code="{busiest["id"]}"]').dispatch_event("click")
+    page.wait_for_function(
+        "() => ['Chargement…', undefined].indexOf("
+        "document.querySelector('#prochaines')?.textContent) === -1"
+    )
+    shown = {
+        key: page.inner_text(f'#fiche dd[data-cle="{key}"]').replace("\u202f", "")
+        for key in SHOWN_FIGURES
+    }
+    title = page.inner_text("#fiche h3")
+    page.locator("#fiche").scroll_into_view_if_needed()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    expected = busiest["properties"]
+    assert (title, shown) == (
+        expected["name"],
+        {key: str(expected[key]) for key in SHOWN_FIGURES},
+    )
+    assert expected["sessions"] > 0
+    assert errors == []
+
+
+def test_coverage_page_without_token_explains_how_to_get_one(
+    live_server: str, chromium: Any
+) -> None:
+    """Without a token the page loads no figures and says how to obtain one."""
+    errors: list[str] = []
+    page = _open(chromium, f"{live_server}/couverture", errors)
+    help_text = page.inner_text("#aide-jeton")
+    assert (
+        page.is_visible("#aide-jeton"),
+        "allervers create-token" in help_text,
+        page.locator(".leaflet-overlay-pane path").count(),
+        errors,
+    ) == (True, True, 0, [])
