@@ -29,7 +29,7 @@ from api.errors import exception_handlers
 from api.feeds import FeedService, feed_cache
 from api.pages import calendar_qpv_page, calendars_page
 from api.routes.audit import audit_list
-from api.routes.coverage import coverage_geojson, coverage_table
+from api.routes.coverage import coverage_geojson, coverage_picture, coverage_table
 from api.routes.feeds import (
     feed_commune,
     feed_kind,
@@ -199,6 +199,7 @@ def create_app(settings: Settings) -> Litestar:
             audit_list,
             coverage_geojson,
             coverage_table,
+            coverage_picture,
             feed_qpv,
             feed_commune,
             feed_organisation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.coverage_png import render_png
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.access import Caller
@@ -148,3 +150,36 @@ async def coverage_table(
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="couverture-qpv.csv"'},
     )
+
+
+@get("/api/coverage.png", summary="Carte de couverture (PNG)", tags=["couverture"])
+async def coverage_picture(
+    db_session: DbSession,
+    caller: CallerDep,
+    from_: From = None,
+    to: To = None,
+    kind: FromQuery[SessionKind | None] = None,
+    organisation: FromQuery[int | None] = None,
+    dep: Dep = None,
+    epci: Epci = None,
+    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
+) -> Response[bytes]:
+    """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
+    coverage = await _coverage(
+        db_session,
+        caller,
+        first=from_,
+        last=to,
+        kind=kind,
+        organisation=organisation,
+        dep=dep,
+        epci=epci,
+        lapsed_after_days=lapsed_after,
+    )
+    territory = (
+        f"département {dep.upper()}" if dep else f"EPCI {epci}" if epci else "tous les QPV chargés"
+    )
+    picture = await asyncio.to_thread(
+        render_png, coverage, title=f"Couverture des quartiers prioritaires — {territory}"
+    )
+    return Response(picture, media_type="image/png")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar.testing import TestClient
+from PIL import Image
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.settings import Settings
@@ -366,3 +368,20 @@ def test_coverage_whole_region_under_one_megabyte(client: Client, team: Team) ->
         len(response.json()["features"]),
         len(response.content) < 1_000_000,
     ) == (200, 204, True)
+
+
+def test_coverage_png_is_a_map_with_its_legend(
+    client: Client, team: Team, settings: Settings
+) -> None:
+    """The report picture is a PNG of the department, coloured by status, for staff only."""
+    _scenario(client, team, settings)
+    picture = client.get("/api/coverage.png", params={"dep": "59"}, headers=team.headers("manager"))
+    image = Image.open(io.BytesIO(picture.content))
+    colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert (picture.status_code, picture.headers["content-type"], image.format) == (
+        200,
+        "image/png",
+        "PNG",
+    )
+    assert {(192, 57, 43), (31, 122, 58)} <= colours  # not reached (red) and reached (green) QPVs
+    assert client.get("/api/coverage.png").status_code == 401

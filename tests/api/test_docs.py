@@ -14,6 +14,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/audit",
         "/api/coverage",
         "/api/coverage.csv",
+        "/api/coverage.png",
         "/api/geocode",
         "/api/locate",
         "/api/organisations",
