@@ -59,6 +59,8 @@
   map.attributionControl.setPrefix("Leaflet");
   map.setView([50.0, 2.8], 7);
   window.carteCouverture = map; /* for the browser test and the curious: the Leaflet map */
+  /* Venues get a pane of their own, above the QPV polygons and apart from them. */
+  map.createPane("lieux").style.zIndex = 450;
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 
@@ -234,6 +236,18 @@
     }
   }
 
+  function drawVenues() {
+    api("/api/venues").then(function (venues) {
+      if (state.venues) { map.removeLayer(state.venues); }
+      state.venues = L.layerGroup(venues.map(function (v) {
+        return L.circleMarker([v.point.lat, v.point.lon], {
+          pane: "lieux", radius: 4, color: "#000091", weight: 1.5,
+          fillColor: "#ffffff", fillOpacity: 0.9
+        }).bindTooltip(text(v.name) + " — " + text(v.kind_label));
+      })).addTo(map);
+    }).catch(function () { /* venues are a help, not the point: the map stands without */ });
+  }
+
   function featureOf(code) {
     return state.data.features.filter(function (f) { return f.properties.code === code; })[0];
   }
@@ -393,6 +407,7 @@
       var metric = $("f-metrique").value;
       state.classes = classesFor(metric, data.features);
       drawMap(true);
+      drawVenues();
       drawLegend(metric);
       drawTable();
       summarise(data);

@@ -140,7 +140,8 @@ def test_coverage_page_draws_every_qpv_with_its_legend(
     live_server: str, demo_team: Team, chromium: Any
 ) -> None:
     """Logged in with a manager's token, the page draws one polygon per QPV /api/coverage
-    returns, its legends count the QPVs as the API does, and no console error occurs."""
+    returns and a marker per venue, its legends count the QPVs as the API does, and no
+    console error occurs."""
     coverage = httpx.get(f"{live_server}/api/coverage", headers=demo_team.headers("manager"))
     features = coverage.json()["features"]
     errors: list[str] = []
@@ -148,6 +149,10 @@ def test_coverage_page_draws_every_qpv_with_its_legend(
     _log_in(page, demo_team.tokens["manager"])
 
     paths = page.locator(".leaflet-overlay-pane path").count()
+    venues = httpx.get(f"{live_server}/api/venues", headers=demo_team.headers("manager")).json()
+    page.wait_for_function(
+        f"document.querySelectorAll('.leaflet-lieux-pane path').length === {len(venues)}"
+    )
     by_status = _legend(page)
     page.select_option("#f-metrique", "sessions")
     by_sessions = _legend(page)
