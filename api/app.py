@@ -64,7 +64,7 @@ from api.routes.sessions import (
     session_publish,
     session_update,
 )
-from api.routes.territory import locate_point, qpv_detail, qpv_list
+from api.routes.territory import department_outlines, locate_point, qpv_detail, qpv_list
 from api.routes.venues import (
     venue_create,
     venue_delete,
@@ -171,6 +171,7 @@ def create_app(settings: Settings) -> Litestar:
             qpv_list,
             qpv_detail,
             locate_point,
+            department_outlines,
             geocode,
             venue_create,
             venue_list,

@@ -105,3 +105,21 @@ class AreaIndex:
             for i in {first, *candidates.tolist()}
         )
         return Nearest(self._codes[best[1]], best[0])
+
+
+def merged_outlines(
+    parts: Sequence[tuple[str, BaseGeometry]], *, tolerance: float
+) -> dict[str, BaseGeometry]:
+    """Merge areas sharing a key (communes of a department) into one simplified outline each.
+
+    For map context only: ``tolerance`` (degrees) trades detail for size.
+    """
+    groups: dict[str, list[BaseGeometry]] = {}
+    for key, geometry in parts:
+        groups.setdefault(key, []).append(geometry)
+    return {
+        key: shapely.union_all(np.array(geometries, dtype=object)).simplify(
+            tolerance, preserve_topology=True
+        )
+        for key, geometries in sorted(groups.items())
+    }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
-from litestar import Request, get
+import shapely
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
+from shapely.geometry import mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.territory import (
@@ -17,7 +20,8 @@ from api.schemas.territory import (
     qpv_feature,
     qpv_summary,
 )
-from planner.db.territory import TerritoryCache, get_qpv, list_qpvs, locate
+from geo.index import merged_outlines
+from planner.db.territory import TerritoryCache, commune_outlines, get_qpv, list_qpvs, locate
 
 DEPARTMENT_PATTERN = r"^(\d{2}|2[ABab]|97\d)$"
 INSEE_PATTERN = r"^(\d{5}|2[ABab]\d{3})$"
@@ -71,3 +75,38 @@ async def locate_point(
     """The QPV holding the point (or null), the nearest QPV with its distance, the commune."""
     cache: TerritoryCache = request.app.state.territory
     return locate_result(lat, lon, await locate(db_session, cache, lon=lon, lat=lat))
+
+
+_OUTLINES: dict[str, Any] = {}
+"""Department outlines by territory revision: merging 3,782 communes takes a second, once."""
+
+
+@get(
+    "/api/departements.geojson",
+    summary="Contours des départements (contexte de carte)",
+    tags=["territoire"],
+)
+async def department_outlines(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+) -> Response[dict[str, Any]]:
+    """The departments of the loaded communes as simplified outlines, to give a map its bearings
+    without any background tiles."""
+    cache: TerritoryCache = request.app.state.territory
+    revision = repr(await cache.revision(db_session))
+    if revision not in _OUTLINES:
+        parts = [(dep, shapely.from_wkb(wkb)) for dep, wkb in await commune_outlines(db_session)]
+        merged = await asyncio.to_thread(merged_outlines, parts, tolerance=0.004)
+        _OUTLINES.clear()
+        _OUTLINES[revision] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": dep,
+                    "properties": {"code": dep},
+                    "geometry": mapping(shapely.set_precision(geometry, 0.0001)),
+                }
+                for dep, geometry in merged.items()
+            ],
+        }
+    return Response(_OUTLINES[revision], headers={"Cache-Control": "max-age=3600"})

@@ -61,6 +61,14 @@
   window.carteCouverture = map; /* for the browser test and the curious: the Leaflet map */
   /* Venues get a pane of their own, above the QPV polygons and apart from them. */
   map.createPane("lieux").style.zIndex = 450;
+  /* Department outlines give the map its bearings without background tiles. */
+  map.createPane("contours").style.zIndex = 350;
+  fetch("/api/departements.geojson").then(function (r) { return r.json(); }).then(function (d) {
+    L.geoJSON(d, {
+      pane: "contours", interactive: false,
+      style: { color: "#6a6a6a", weight: 1, fill: true, fillColor: "#f4f1ea", fillOpacity: 1 }
+    }).addTo(map);
+  }).catch(function () { /* context only: the QPVs stand without it */ });
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 

@@ -264,6 +264,16 @@ async def communes_named(session: AsyncSession, name: str) -> list[str]:
     )
 
 
+async def commune_outlines(session: AsyncSession) -> list[tuple[str, bytes]]:
+    """(department code, outline WKB) of every commune that has an outline."""
+    rows = await session.execute(
+        select(Commune.department_code, Commune.geometry_wkb).where(
+            Commune.geometry_wkb.is_not(None)
+        )
+    )
+    return [(department, wkb) for department, wkb in rows if wkb is not None]
+
+
 async def get_qpv(session: AsyncSession, code: str) -> Qpv:
     """Return the QPV with ``code``, or raise :class:`NotFoundError`."""
     qpv = await session.get(Qpv, code.upper())
@@ -307,6 +317,10 @@ class TerritoryCache:
         qpv = (await session.execute(select(func.count(), func.max(Qpv.updated_at)))).one()
         commune = (await session.execute(select(func.count(), func.max(Commune.updated_at)))).one()
         return (*qpv, *commune)
+
+    async def revision(self, session: AsyncSession) -> tuple[Any, ...]:
+        """The reference data's version (row counts and last updates of QPVs and communes)."""
+        return await self._current_revision(session)
 
     async def get(self, session: AsyncSession) -> Territory:
         """Return the indexes for the data now in the database."""

@@ -15,6 +15,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/coverage",
         "/api/coverage.csv",
         "/api/coverage.png",
+        "/api/departements.geojson",
         "/api/geocode",
         "/api/locate",
         "/api/organisations",

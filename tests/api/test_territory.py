@@ -181,3 +181,15 @@ def test_unknown_route_and_method_are_french_problems(client: Client) -> None:
         405,
         "La méthode POST n'est pas acceptée à l'adresse /api/qpv.",
     )
+
+
+def test_department_outlines_for_map_context(client: Client) -> None:
+    """The five departments of the bundled communes come back as small outlines."""
+    response = client.get("/api/departements.geojson")
+    body = response.json()
+    assert [f["id"] for f in body["features"]] == ["02", "59", "60", "62", "80"]
+    assert (len(response.content) < 150_000, response.headers["cache-control"]) == (
+        True,
+        "max-age=3600",
+    )
+    assert all(shape(f["geometry"]).is_valid for f in body["features"])
