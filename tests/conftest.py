@@ -242,3 +242,39 @@ async def _make_team(url: str) -> Team:
 def team(database_url: str) -> Team:
     """Organisations, staff and tokens in the test's database."""
     return asyncio.run(_make_team(database_url))
+
+
+def serve(database_url: str) -> Iterator[str]:
+    """Body of a fixture: ``allervers serve`` on ``database_url`` in its own process, its URL."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    environ = {**os.environ, "ALLERVERS_PORT": str(port), "ALLERVERS_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("allervers")), "serve"],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("le serveur n'a pas démarré") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from litestar import Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,22 +57,22 @@ def _bad(field: str, message: str) -> ValidationException:
     return ValidationException(extra=[{"key": field, "source": "query", "message": message}])
 
 
-async def _coverage(
-    db_session: AsyncSession,
-    caller: Caller | None,
-    *,
-    first: date | None,
-    last: date | None,
-    kind: SessionKind | None,
-    organisation: int | None,
-    dep: str | None,
-    epci: str | None,
-    lapsed_after_days: int,
+async def provide_coverage(
+    db_session: DbSession,
+    caller: CallerDep,
+    from_: From = None,
+    to: To = None,
+    kind: FromQuery[SessionKind | None] = None,
+    organisation: FromQuery[int | None] = None,
+    dep: Dep = None,
+    epci: Epci = None,
+    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
 ) -> Coverage:
-    """Validate the parameters into a filter and make the one service call."""
+    """The coverage the three routes answer with: parameters validated into a filter, then
+    the one service call (managers, coordinators and admins only)."""
     now = datetime.now(UTC)
-    last = last or now.astimezone(PARIS).date()
-    first = first or last - DEFAULT_PERIOD + timedelta(days=1)
+    last = to or now.astimezone(PARIS).date()
+    first = from_ or last - DEFAULT_PERIOD + timedelta(days=1)
     if last < first:
         raise _bad("to", "le dernier jour précède le premier")
     filters = CoverageFilter(
@@ -82,7 +82,7 @@ async def _coverage(
         organisation=organisation,
         department=dep.upper() if dep else None,
         epci=epci,
-        lapsed_after_days=lapsed_after_days,
+        lapsed_after_days=lapsed_after,
     )
     try:
         return await compute_coverage(db_session, filters, caller=caller, now=now)
@@ -92,59 +92,30 @@ async def _coverage(
         ) from None
 
 
-@get("/api/coverage", summary="Couverture des QPV (GeoJSON)", tags=["couverture"])
-async def coverage_geojson(
-    db_session: DbSession,
-    caller: CallerDep,
-    from_: From = None,
-    to: To = None,
-    kind: FromQuery[SessionKind | None] = None,
-    organisation: FromQuery[int | None] = None,
-    dep: Dep = None,
-    epci: Epci = None,
-    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
-) -> CoverageCollection:
+COVERAGE = {"coverage": Provide(provide_coverage)}
+CoverageDep = NamedDependency[Coverage]
+
+
+@get(
+    "/api/coverage",
+    summary="Couverture des QPV (GeoJSON)",
+    tags=["couverture"],
+    dependencies=COVERAGE,
+)
+async def coverage_geojson(coverage: CoverageDep) -> CoverageCollection:
     """Every QPV of the territory with its figures over the period and a polygon simplified for
-    display, plus a ``summary`` (totals counting each session once, share reached, gaps).
-    Managers, coordinators and admins only."""
-    coverage = await _coverage(
-        db_session,
-        caller,
-        first=from_,
-        last=to,
-        kind=kind,
-        organisation=organisation,
-        dep=dep,
-        epci=epci,
-        lapsed_after_days=lapsed_after,
-    )
+    display, plus a ``summary`` (totals counting each session once, share reached, gaps)."""
     return coverage_collection(coverage)
 
 
-@get("/api/coverage.csv", summary="Couverture des QPV (CSV)", tags=["couverture"])
-async def coverage_table(
-    db_session: DbSession,
-    caller: CallerDep,
-    from_: From = None,
-    to: To = None,
-    kind: FromQuery[SessionKind | None] = None,
-    organisation: FromQuery[int | None] = None,
-    dep: Dep = None,
-    epci: Epci = None,
-    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
-) -> Response[bytes]:
+@get(
+    "/api/coverage.csv",
+    summary="Couverture des QPV (CSV)",
+    tags=["couverture"],
+    dependencies=COVERAGE,
+)
+async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     """The same table for a spreadsheet: French column names, ``;`` separated, UTF-8 with BOM."""
-    coverage = await _coverage(
-        db_session,
-        caller,
-        first=from_,
-        last=to,
-        kind=kind,
-        organisation=organisation,
-        dep=dep,
-        epci=epci,
-        lapsed_after_days=lapsed_after,
-    )
     return Response(
         coverage_csv(coverage),
         media_type="text/csv",
@@ -152,32 +123,21 @@ async def coverage_table(
     )
 
 
-@get("/api/coverage.png", summary="Carte de couverture (PNG)", tags=["couverture"])
-async def coverage_picture(
-    db_session: DbSession,
-    caller: CallerDep,
-    from_: From = None,
-    to: To = None,
-    kind: FromQuery[SessionKind | None] = None,
-    organisation: FromQuery[int | None] = None,
-    dep: Dep = None,
-    epci: Epci = None,
-    lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,
-) -> Response[bytes]:
+@get(
+    "/api/coverage.png",
+    summary="Carte de couverture (PNG)",
+    tags=["couverture"],
+    dependencies=COVERAGE,
+)
+async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
     """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
-    coverage = await _coverage(
-        db_session,
-        caller,
-        first=from_,
-        last=to,
-        kind=kind,
-        organisation=organisation,
-        dep=dep,
-        epci=epci,
-        lapsed_after_days=lapsed_after,
-    )
+    filters = coverage.filters
     territory = (
-        f"département {dep.upper()}" if dep else f"EPCI {epci}" if epci else "tous les QPV chargés"
+        f"département {filters.department}"
+        if filters.department
+        else f"EPCI {filters.epci}"
+        if filters.epci
+        else "tous les QPV chargés"
     )
     picture = await asyncio.to_thread(
         render_png, coverage, title=f"Couverture des quartiers prioritaires — {territory}"

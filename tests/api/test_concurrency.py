@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from tests.api.test_serve import _free_port
-from tests.conftest import Team
+from tests.conftest import Team, serve
 
 PARIS = ZoneInfo("Europe/Paris")
 ATTEMPTS = 24
@@ -27,29 +21,7 @@ ATTEMPTS = 24
 @pytest.fixture
 def server(database_url: str, team: Team) -> Iterator[str]:
     """``allervers serve`` on the test's database, in its own process; its base URL."""
-    port = _free_port()
-    environ = {**os.environ, "ALLERVERS_PORT": str(port), "ALLERVERS_DATABASE_URL": database_url}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("allervers")), "serve"],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("le serveur n'a pas démarré") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from serve(database_url)
 
 
 async def _fire(base: str, team: Team, payloads: list[dict[str, object]]) -> list[int]:

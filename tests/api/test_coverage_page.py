@@ -8,10 +8,6 @@ reason locally, and fail under ``CI=true`` (``.ci/run`` installs Chromium).
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +17,7 @@ import pytest
 
 from api.cli import prepare
 from api.settings import Settings
-from tests.api.test_serve import _free_port
-from tests.conftest import Team, _in_ci
+from tests.conftest import Team, _in_ci, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -84,29 +79,7 @@ def demo_team(browser_ready: None, database_url: str, request: pytest.FixtureReq
 @pytest.fixture
 def live_server(demo_team: Team, database_url: str) -> Iterator[str]:
     """``allervers serve`` on the test's database, in its own process; its base URL."""
-    port = _free_port()
-    environ = {**os.environ, "ALLERVERS_PORT": str(port), "ALLERVERS_DATABASE_URL": database_url}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("allervers")), "serve"],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("le serveur n'a pas démarré") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from serve(database_url)
 
 
 def _open(chromium: Any, url: str, errors: list[str]) -> Any:
