@@ -315,6 +315,9 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         f"  QPV              {base}/api/qpv?dep=80\n"
         f"  situer un point  {base}/api/locate?lat=49.9151&lon=2.2502\n"
         f"  documentation    {base}/schema\n"
+        f"  calendriers      {base}/calendriers\n"
+        f"  couverture       {base}/couverture (jeton d'un manager, par exemple de la démo :\n"
+        "                   .venv/bin/allervers create-token deleguee.p@demo.invalid)\n"
         "Pour réserver : créez un administrateur et son jeton avec\n"
         "  .venv/bin/allervers create-admin vous@exemple.fr\n"
         "Ctrl+C pour arrêter.",
