@@ -48,7 +48,6 @@ async def _serve(
     name: str,
     description: str,
 ) -> Response[bytes]:
-    await check_selection(db, selection)
     feed = await feeds.feed(db, selection, name=name, description=description, now=_now())
     feeds.remember(feed_address(request.scope), feed)
     return feeds.respond(request, feed)
@@ -185,6 +184,7 @@ async def feed_public(
         near=_near(near),
         radius_km=radius_km,
     )
+    await check_selection(db_session, selection)
     return await _serve(
         request,
         db_session,

@@ -8,10 +8,10 @@ from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
-from msgspec import UNSET
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.examples import OrganisationBody, StaffBody
+from api.schemas import given_fields
 from api.schemas.people import (
     OrganisationOut,
     OrganisationPatch,
@@ -87,7 +87,7 @@ async def organisation_update(
 ) -> OrganisationOut:
     """Change an organisation (admins)."""
     admin = require_admin(caller)
-    changes = {k: getattr(data, k) for k in data.__struct_fields__ if getattr(data, k) is not UNSET}
+    changes = given_fields(data)
     org = await people.update_organisation(
         db_session, org_id, changes, actor_id=admin.staff_id, now=_now()
     )
@@ -132,7 +132,7 @@ async def staff_update(
 ) -> StaffOut:
     """Change a staff member (admins); ``active: false`` disables their tokens too."""
     admin = require_admin(caller)
-    changes = {k: getattr(data, k) for k in data.__struct_fields__ if getattr(data, k) is not UNSET}
+    changes = given_fields(data)
     staff = await people.update_staff(
         db_session, staff_id, changes, actor_id=admin.staff_id, now=_now()
     )

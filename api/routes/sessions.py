@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.examples import SeriesBody, SessionBody
 from api.feeds import FeedService
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
+from api.schemas import given_fields
 from api.schemas.session import (
     BookingOut,
     Cancellation,
@@ -150,7 +151,7 @@ async def session_update(
 ) -> BookingOut:
     """Change a session; its new time, venue or staff go through every rule again."""
     result = await booking.update_session(
-        db_session, session_id, data.changes(), caller=caller, settings=rules, now=_now()
+        db_session, session_id, given_fields(data), caller=caller, settings=rules, now=_now()
     )
     return _booked(result)
 

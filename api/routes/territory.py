@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import shapely
@@ -20,8 +19,7 @@ from api.schemas.territory import (
     qpv_feature,
     qpv_summary,
 )
-from geo.index import merged_outlines
-from planner.db.territory import TerritoryCache, commune_outlines, get_qpv, list_qpvs, locate
+from planner.db.territory import TerritoryCache, get_qpv, list_qpvs, locate
 
 DEPARTMENT_PATTERN = r"^(\d{2}|2[ABab]|97\d)$"
 INSEE_PATTERN = r"^(\d{5}|2[ABab]\d{3})$"
@@ -77,10 +75,6 @@ async def locate_point(
     return locate_result(lat, lon, await locate(db_session, cache, lon=lon, lat=lat))
 
 
-_OUTLINES: dict[str, Any] = {}
-"""Department outlines by territory revision: merging 3,782 communes takes a second, once."""
-
-
 @get(
     "/api/departements.geojson",
     summary="Contours des départements (contexte de carte)",
@@ -92,21 +86,17 @@ async def department_outlines(
     """The departments of the loaded communes as simplified outlines, to give a map its bearings
     without any background tiles."""
     cache: TerritoryCache = request.app.state.territory
-    revision = repr(await cache.revision(db_session))
-    if revision not in _OUTLINES:
-        parts = [(dep, shapely.from_wkb(wkb)) for dep, wkb in await commune_outlines(db_session)]
-        merged = await asyncio.to_thread(merged_outlines, parts, tolerance=0.004)
-        _OUTLINES.clear()
-        _OUTLINES[revision] = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": dep,
-                    "properties": {"code": dep},
-                    "geometry": mapping(shapely.set_precision(geometry, 0.0001)),
-                }
-                for dep, geometry in merged.items()
-            ],
-        }
-    return Response(_OUTLINES[revision], headers={"Cache-Control": "max-age=3600"})
+    outlines = await cache.department_outlines(db_session)
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": dep,
+                "properties": {"code": dep},
+                "geometry": mapping(shapely.set_precision(geometry, 0.0001)),
+            }
+            for dep, geometry in outlines.items()
+        ],
+    }
+    return Response(collection, headers={"Cache-Control": "max-age=3600"})

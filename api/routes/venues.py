@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.examples import VenueBody
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
+from api.schemas import given_fields
 from api.schemas.venue import VenueOut, VenuePatch, venue_out
 from planner.access import Caller, require_booker, require_caller
 from planner.db.venue_import import import_venues
@@ -92,7 +93,7 @@ async def venue_update(
     """Change the fields given; a new address is geocoded again, new coordinates win."""
     actor = require_booker(caller).staff_id
     venue = await update_venue(
-        db_session, placer, venue_id, data.changes(), now=datetime.now(UTC), actor_id=actor
+        db_session, placer, venue_id, given_fields(data), now=datetime.now(UTC), actor_id=actor
     )
     return venue_out(venue)
 

@@ -89,14 +89,6 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     description: Text | msgspec.UnsetType = msgspec.UNSET
     internal_notes: Text | msgspec.UnsetType = msgspec.UNSET
 
-    def changes(self) -> dict[str, object]:
-        """The fields given, by name."""
-        return {
-            name: value
-            for name in self.__struct_fields__
-            if (value := getattr(self, name)) is not msgspec.UNSET
-        }
-
 
 class Cancellation(msgspec.Struct, forbid_unknown_fields=True):
     """Why a session is cancelled (shown to the public)."""

@@ -64,14 +64,6 @@ class VenuePatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     step_free: bool | msgspec.UnsetType | None = msgspec.UNSET
     notes: Notes | msgspec.UnsetType = msgspec.UNSET
 
-    def changes(self) -> dict[str, object]:
-        """The fields given, by name."""
-        return {
-            name: value
-            for name in self.__struct_fields__
-            if (value := getattr(self, name)) is not msgspec.UNSET
-        }
-
 
 class Geocoding(msgspec.Struct, frozen=True):
     """How a venue's point was found."""
