@@ -37,5 +37,11 @@ def distance_m(lon: float, lat: float, geometry: BaseGeometry) -> float:
 
 
 def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Return the geodesic distance in metres between two lon/lat points (geopy, WGS84)."""
-    return float(geodesic((lat1, lon1), (lat2, lon2)).meters)
+    """Return the geodesic distance in metres between two lon/lat points on WGS84.
+
+    pyproj's ``Geod.inv`` (Karney's algorithm in C, as geopy's ``geodesic`` in Python, the same
+    figure to the nanometre) is about a hundred times faster: the campaign planner measures
+    hundreds of thousands of pairs.
+    """
+    _, _, metres = _WGS84.inv(lon1, lat1, lon2, lat2)
+    return float(metres)

@@ -1,27 +1,29 @@
 """Campaign planning as domain values: the problem the optimiser solves and the proposal it returns.
 
 A campaign asks for evening visits to priority neighbourhoods (QPVs) over a period: each target
-QPV wants a minimum number of visits per ISO week, weighed by priority. The planner proposes
-sessions (QPV, venue, start, end, a pair of staff from two organisations) that pass every hard
-booking rule of :mod:`planner.rules` against the existing bookings and each other (issue 7).
+QPV wants a minimum number of visits per ISO week or per fortnight, weighed by priority. The
+planner proposes sessions (QPV, venue, start, end, a pair of staff from two organisations) that
+pass every hard booking rule of :mod:`planner.rules` against the existing bookings and each other
+(issue 7).
 
-This module also holds what the greedy baseline (:mod:`planner.greedy`) and the CP-SAT model
-(:mod:`planner.optimiser`) share: the candidate slots, each with the people free for it, and the
-per-target outcomes with a French reason for every target not met. No ORM, no web, no clock.
+The objective is lexicographic, as :class:`Score` orders it: first the priority-weighted
+coverage (each target period counts its visits up to its minimum), then fairness (the heaviest
+load of one person, down), then travel (kilometres from each person's base to the venue, down),
+then fewer sessions. :mod:`planner.slots` finds what may be planned, :mod:`planner.explain` says
+why a target is not met, :mod:`planner.greedy` and :mod:`planner.optimiser` plan. No ORM, no web,
+no clock.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.measure import geodesic_m
-from planner.rules import travel_time
 from planner.session import (
-    HOLDING,
     Assignment,
     Booking,
     EveningWindow,
@@ -32,7 +34,7 @@ from planner.session import (
 )
 
 TIMEZONE = "Europe/Paris"
-"""Wall clock of every proposed session."""
+"""Wall clock of every proposed session (the campaign's territory is metropolitan)."""
 PARIS = ZoneInfo(TIMEZONE)
 
 Week = tuple[int, int]
@@ -41,12 +43,14 @@ Week = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A QPV the campaign must visit at least ``min_visits_per_week`` times per ISO week."""
+    """A QPV the campaign must visit at least ``min_visits`` times per ``period_weeks`` weeks."""
 
     qpv_code: str
-    min_visits_per_week: int = 1
+    min_visits: int = 1
     weight: int = 1
     """Priority: lapsed or never-reached QPVs weigh more (a positive integer)."""
+    period_weeks: int = 1
+    """1: per ISO week; 2: per fortnight (weeks paired from the campaign's first week)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,11 @@ class StaffMember:
     """Dates they are not available despite the pattern."""
     max_sessions_per_week: int = 3
     """Sessions per ISO week at most, existing holding bookings included."""
+    base: tuple[float, float] | None = None
+    """Where they set out from (lon, lat), e.g. their organisation's premises; travel is measured
+    from here. ``None``: unknown, no travel counted and no distance limit."""
+    qpv_codes: frozenset[str] | None = None
+    """The QPVs they may be sent to; ``None``: any target."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +107,8 @@ class CampaignProblem:
     window: EveningWindow = field(default_factory=EveningWindow)
     min_gap_days: int = 1
     """Two visits to one QPV are at least this many days apart (1: one per evening)."""
+    max_travel_km: float | None = None
+    """Nobody is sent farther than this from their base (straight line); ``None``: no limit."""
     existing: tuple[Booking, ...] = ()
     """Bookings around the period; holding ones hold their staff and venue."""
     rules: RuleSettings = field(default_factory=RuleSettings)
@@ -107,6 +118,19 @@ class CampaignProblem:
     def rule_settings(self) -> RuleSettings:
         """The booking rules' settings with the campaign's evening window."""
         return replace(self.rules, evening_window=self.window)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One target period of a campaign: a week or a fortnight, clipped to the campaign."""
+
+    index: int
+    first_day: date
+    last_day: date
+
+    def holds(self, day: date) -> bool:
+        """The day falls in this period."""
+        return self.first_day <= day <= self.last_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +146,11 @@ class ProposedSession:
 
 @dataclass(frozen=True, slots=True)
 class TargetOutcome:
-    """How one target fares in one ISO week; ``reason`` (French) says why it is not met."""
+    """How one target fares in one period; ``reason`` (French) says why it is not met."""
 
     qpv_code: str
-    week: Week
+    first_day: date
+    last_day: date
     required: int
     planned: int
     reason: str | None = None
@@ -136,24 +161,47 @@ class TargetOutcome:
         return self.planned >= self.required
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Score:
+    """A plan's objective, ordered so that a greater score is a better plan."""
+
+    coverage: int
+    """Priority-weighted visits, each target period counting at most its minimum."""
+    max_load: int
+    """Sessions of the most loaded person (lower is fairer)."""
+    travel_km: int
+    """Kilometres from each person's base to the venue, summed over the sessions."""
+    sessions: int
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        """The lexicographic order: coverage up, then load, travel and sessions down."""
+        return (self.coverage, -self.max_load, -self.travel_km, -self.sessions)
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
     """A plan and how good it is.
 
-    ``coverage`` is the primary objective: the priority-weighted visits planned, each target week
-    counting at most its minimum. ``coverage_bound`` is the solver's proven bound on it (equal to
-    ``coverage`` when proven optimal; the greedy baseline proves nothing and reports the total
-    of the weights times the minimums). ``objective``/``best_bound`` are CP-SAT's raw figures.
+    ``coverage_bound`` is the solver's proven bound on the coverage (equal to the coverage when
+    proven optimal; the greedy baseline proves nothing and reports every target met). ``status``
+    is ``OPTIMAL`` or ``FEASIBLE`` (CP-SAT) or ``GREEDY`` (the baseline, or the fallback).
     """
 
     sessions: tuple[ProposedSession, ...]
     outcomes: tuple[TargetOutcome, ...]
-    coverage: int
+    score: Score
     coverage_bound: int
     status: str
-    """``OPTIMAL`` or ``FEASIBLE`` (CP-SAT), ``GREEDY`` (the baseline, or the fallback)."""
-    objective: float | None = None
-    best_bound: float | None = None
+    first_solution_s: float | None = None
+    """Seconds from the start of planning to CP-SAT's first solution."""
+    solve_s: float | None = None
+    """Seconds CP-SAT searched, both phases."""
+
+    @property
+    def coverage(self) -> int:
+        """The primary objective (see :class:`Score`)."""
+        return self.score.coverage
 
     @property
     def gap(self) -> float:
@@ -163,23 +211,10 @@ class Proposal:
         return max(0, self.coverage_bound - self.coverage) / self.coverage_bound
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """A candidate visit: a QPV at a free venue on one evening, with the people free for it."""
-
-    day: date
-    week: Week
-    qpv_code: str
-    venue: CandidateVenue
-    start: datetime
-    end: datetime
-    people: tuple[StaffMember, ...]
-    """Available that evening and clear of their existing bookings (overlap and travel)."""
-
-    @property
-    def pairable(self) -> bool:
-        """At least two people from two organisations are free."""
-        return len({p.organisation_id for p in self.people}) >= 2
+def week_of(day: date) -> Week:
+    """The ISO week of a day."""
+    year, number, _ = day.isocalendar()
+    return (year, number)
 
 
 def evenings(problem: CampaignProblem) -> list[tuple[date, datetime, datetime]]:
@@ -189,7 +224,7 @@ def evenings(problem: CampaignProblem) -> list[tuple[date, datetime, datetime]]:
     day = problem.first_day
     while day <= problem.last_day:
         start = datetime.combine(day, problem.window.start, tzinfo=PARIS)
-        end = (start.astimezone(UTC) + problem.duration).astimezone(PARIS)
+        end = (start.astimezone(ZoneInfo("UTC")) + problem.duration).astimezone(PARIS)
         fits = end.date() == day and end.time() <= problem.window.end and start < end
         if fits and start >= problem.now:
             found.append((day, start, end))
@@ -202,134 +237,78 @@ def weeks(problem: CampaignProblem) -> list[Week]:
     found: list[Week] = []
     day = problem.first_day
     while day <= problem.last_day:
-        week = _week(day)
-        if week not in found:
-            found.append(week)
+        if week_of(day) not in found:
+            found.append(week_of(day))
         day += timedelta(days=1)
     return found
 
 
-def candidate_slots(problem: CampaignProblem) -> list[Slot]:
-    """Every (evening, QPV, venue serving it) whose venue is free, in a deterministic order."""
-    holding = [b for b in problem.existing if b.status in HOLDING]
-    settings = problem.rule_settings
-    wanted = {t.qpv_code for t in problem.targets}
-    slots = []
-    for day, start, end in evenings(problem):
-        people = tuple(
-            p
-            for p in sorted(problem.staff, key=lambda s: s.staff_id)
-            if day.weekday() in p.weekdays and day not in p.exceptions
-        )
-        for venue in sorted(problem.venues, key=lambda v: v.place.venue_id):
-            if any(_venue_taken(venue.place, start, end, b) for b in holding):
-                continue
-            free = tuple(
-                p
-                for p in people
-                if not any(
-                    _person_blocked(p, venue.place, start, end, b, settings) for b in holding
-                )
-            )
-            for code in sorted(venue.qpv_codes & wanted):
-                slots.append(Slot(day, _week(day), code, venue, start, end, free))
-    return slots
+def periods(problem: CampaignProblem, period_weeks: int) -> list[Period]:
+    """The campaign cut in periods of ``period_weeks`` ISO weeks from its first week, clipped to
+    its first and last days (a campaign starting on a Thursday has a short first week)."""
+    span = max(1, period_weeks)
+    monday = problem.first_day - timedelta(days=problem.first_day.weekday())
+    found = []
+    start, index = monday, 0
+    while start <= problem.last_day:
+        end = start + timedelta(days=7 * span - 1)
+        found.append(Period(index, max(start, problem.first_day), min(end, problem.last_day)))
+        start, index = end + timedelta(days=1), index + 1
+    return found
 
 
-def remaining_capacity(problem: CampaignProblem) -> dict[tuple[int, Week], int]:
-    """Sessions each person may still take per ISO week, once their holding bookings count."""
-    taken: Counter[tuple[int, Week]] = Counter()
-    for booking in problem.existing:
-        if booking.status in HOLDING:
-            local = booking.start.astimezone(ZoneInfo(booking.timezone))
-            for a in booking.staff:
-                taken[(a.staff_id, _week(local.date()))] += 1
-    return {
-        (p.staff_id, w): max(0, p.max_sessions_per_week - taken[(p.staff_id, w)])
-        for p in problem.staff
-        for w in weeks(problem)
-    }
+def target_periods(problem: CampaignProblem) -> dict[str, list[Period]]:
+    """Each target's periods, by QPV code."""
+    return {t.qpv_code: periods(problem, t.period_weeks) for t in problem.targets}
+
+
+def period_index(problem: CampaignProblem, period_weeks: int, day: date) -> int:
+    """The index of the ``period_weeks``-week period holding ``day`` (see :func:`periods`)."""
+    monday = problem.first_day - timedelta(days=problem.first_day.weekday())
+    return (day - monday).days // (7 * max(1, period_weeks))
 
 
 def weighted_coverage(problem: CampaignProblem, sessions: Iterable[ProposedSession]) -> int:
-    """The primary objective: weight × min(visits, minimum) summed over target weeks."""
-    planned = Counter((s.qpv_code, _week(s.start.astimezone(PARIS).date())) for s in sessions)
+    """The primary objective: weight × min(visits, minimum) summed over target periods."""
+    spans = {t.qpv_code: t.period_weeks for t in problem.targets}
+    visits = Counter(
+        (s.qpv_code, period_index(problem, spans[s.qpv_code], s.start.astimezone(PARIS).date()))
+        for s in sessions
+        if s.qpv_code in spans
+    )
     return sum(
-        t.weight * min(planned[(t.qpv_code, w)], t.min_visits_per_week)
+        t.weight * min(visits[(t.qpv_code, p.index)], t.min_visits)
         for t in problem.targets
-        for w in weeks(problem)
+        for p in periods(problem, t.period_weeks)
     )
 
 
 def max_coverage(problem: CampaignProblem) -> int:
-    """The coverage if every target week were met."""
-    return sum(t.weight * t.min_visits_per_week for t in problem.targets) * len(weeks(problem))
+    """The coverage if every target period were met."""
+    return sum(
+        t.weight * t.min_visits * len(periods(problem, t.period_weeks)) for t in problem.targets
+    )
 
 
-def outcomes(
-    problem: CampaignProblem, sessions: Sequence[ProposedSession], slots: Sequence[Slot]
-) -> tuple[TargetOutcome, ...]:
-    """Per target and ISO week: visits required and planned, and why when short (French)."""
-    planned = Counter((s.qpv_code, _week(s.start.astimezone(PARIS).date())) for s in sessions)
-    by_target: dict[tuple[str, Week], list[Slot]] = defaultdict(list)
-    for slot in slots:
-        by_target[(slot.qpv_code, slot.week)].append(slot)
-    served = {code for v in problem.venues for code in v.qpv_codes}
-    evening_weeks = {_week(day) for day, _, _ in evenings(problem)}
-    found = []
-    for target in sorted(problem.targets, key=lambda t: t.qpv_code):
-        for week in weeks(problem):
-            count = planned[(target.qpv_code, week)]
-            reason = None
-            if count < target.min_visits_per_week:
-                reason = _reason(
-                    problem, target, week, by_target[(target.qpv_code, week)], served, evening_weeks
-                )
-            found.append(
-                TargetOutcome(target.qpv_code, week, target.min_visits_per_week, count, reason)
-            )
-    return tuple(found)
+def travel_km(person: StaffMember, place: Place) -> int:
+    """Whole kilometres (rounded) from a person's base to a venue; 0 when either is unplaced."""
+    if person.base is None or place.lon is None or place.lat is None:
+        return 0
+    return round(geodesic_m(person.base[0], person.base[1], place.lon, place.lat) / 1000)
 
 
-def _reason(
-    problem: CampaignProblem,
-    target: Target,
-    week: Week,
-    slots: Sequence[Slot],
-    served: set[str],
-    evening_weeks: set[Week],
-) -> str:
-    code, (year, number) = target.qpv_code, week
-    when = f"la semaine {number} de {year}"
-    window = f"{problem.window.start:%H:%M}–{problem.window.end:%H:%M}"
-    if code not in served:
-        return f"Aucun lieu candidat ne dessert le QPV {code}."
-    if week not in evening_weeks:
-        return (
-            f"Aucune soirée de la période ne peut accueillir une séance de "
-            f"{int(problem.duration.total_seconds() // 60)} min dans le créneau {window} {when}."
-        )
-    if not slots:
-        return f"Aucun lieu desservant le QPV {code} n'est libre sur le créneau {window} {when}."
-    pairable = sorted({s.day for s in slots if s.pairable})
-    if not pairable:
-        return (
-            f"Aucun binôme de deux structures différentes n'est disponible sur le créneau "
-            f"{window} pour le QPV {code} {when}."
-        )
-    spaced, last = 0, None
-    for day in pairable:
-        if last is None or (day - last).days >= problem.min_gap_days:
-            spaced, last = spaced + 1, day
-    if spaced < target.min_visits_per_week:
-        return (
-            f"Les soirées où un binôme est libre et l'écart minimal de {problem.min_gap_days} "
-            f"jour(s) entre deux visites ne permettent que {spaced} visite(s) du QPV {code} "
-            f"{when} ({target.min_visits_per_week} demandée(s))."
-        )
-    return (
-        f"La capacité des intervenants est épuisée {when} : les binômes disponibles ont atteint "
-        f"leur maximum de séances ou servent des QPV prioritaires."
+def score(problem: CampaignProblem, sessions: Iterable[ProposedSession]) -> Score:
+    """The objective of a plan (see :class:`Score`)."""
+    chosen = list(sessions)
+    people = {p.staff_id: p for p in problem.staff}
+    places = {v.place.venue_id: v.place for v in problem.venues}
+    load = Counter(a.staff_id for s in chosen for a in s.staff)
+    travel = sum(travel_km(people[a.staff_id], places[s.venue_id]) for s in chosen for a in s.staff)
+    return Score(
+        coverage=weighted_coverage(problem, chosen),
+        max_load=max(load.values(), default=0),
+        travel_km=travel,
+        sessions=len(chosen),
     )
 
 
@@ -351,62 +330,3 @@ def proposal_bookings(problem: CampaignProblem, proposal: Proposal) -> list[Book
         )
         for s in proposal.sessions
     ]
-
-
-def session_for(slot: Slot, first: StaffMember, second: StaffMember) -> ProposedSession:
-    """A proposed session from a slot and two people (ordered by staff id)."""
-    a, b = sorted((first, second), key=lambda p: p.staff_id)
-    return ProposedSession(
-        qpv_code=slot.qpv_code,
-        venue_id=slot.venue.place.venue_id,
-        start=slot.start,
-        end=slot.end,
-        staff=(
-            Assignment(a.staff_id, a.organisation_id),
-            Assignment(b.staff_id, b.organisation_id),
-        ),
-    )
-
-
-def _week(day: date) -> Week:
-    year, number, _ = day.isocalendar()
-    return (year, number)
-
-
-def _overlap(start: datetime, end: datetime, booking: Booking) -> bool:
-    """Half-open intervals meet (instants, compared in UTC)."""
-    return max(start, booking.start) < min(end, booking.end)
-
-
-def _venue_taken(place: Place, start: datetime, end: datetime, booking: Booking) -> bool:
-    """Rule 2: the venue hosts an overlapping holding booking."""
-    return booking.place.venue_id == place.venue_id and _overlap(start, end, booking)
-
-
-def _person_blocked(
-    person: StaffMember,
-    place: Place,
-    start: datetime,
-    end: datetime,
-    booking: Booking,
-    settings: RuleSettings,
-) -> bool:
-    """Rules 2 and 3: the person is in an overlapping booking, or cannot travel in time."""
-    if person.staff_id not in {a.staff_id for a in booking.staff}:
-        return False
-    if _overlap(start, end, booking):
-        return True
-    there = booking.place
-    if (
-        there.venue_id == place.venue_id
-        or place.lon is None
-        or place.lat is None
-        or there.lon is None
-        or there.lat is None
-    ):
-        return False
-    needed = travel_time(geodesic_m(place.lon, place.lat, there.lon, there.lat), settings)
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    other_start, other_end = booking.start.astimezone(UTC), booking.end.astimezone(UTC)
-    gap = start - other_end if other_end <= start else other_start - end
-    return gap < needed

@@ -1,10 +1,11 @@
 """The greedy campaign planner: the baseline the optimiser is measured against, and its fallback.
 
-Evening by evening, in date order, it gives each target still short of its weekly minimum (the
-heaviest first, then by QPV code) the first free venue serving it and the two least-loaded free
-people from two organisations (ties by staff id). Simple and deterministic: the same problem
-always gives the same plan, and every session it proposes passes the hard booking rules, since
-it only uses :func:`planner.campaign.candidate_slots` and keeps the same constraints as the model.
+Evening by evening, in date order, it gives each target still short of its minimum for the
+period (the heaviest first, then by QPV code) the first free venue serving it and the two
+least-loaded free people from two organisations (ties by distance from their base, then staff
+id). Simple and deterministic: the same problem always gives the same plan, and every session it
+proposes passes the hard booking rules, since it only uses :func:`planner.slots.candidate_slots`
+and keeps the same constraints as the model.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from planner.campaign import (
     CampaignProblem,
     Proposal,
     ProposedSession,
-    Slot,
     StaffMember,
-    candidate_slots,
     max_coverage,
-    outcomes,
-    remaining_capacity,
-    session_for,
-    weighted_coverage,
+    period_index,
+    score,
+    travel_km,
 )
+from planner.explain import outcomes
+from planner.slots import Slot, candidate_slots, remaining_capacity, session_for
 
 __all__ = ["greedy_plan", "greedy_sessions"]
 
@@ -38,7 +38,7 @@ def greedy_plan(problem: CampaignProblem) -> Proposal:
     return Proposal(
         sessions=tuple(sessions),
         outcomes=outcomes(problem, sessions, slots),
-        coverage=weighted_coverage(problem, sessions),
+        score=score(problem, sessions),
         coverage_bound=max_coverage(problem),
         status="GREEDY",
     )
@@ -49,7 +49,7 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
     targets = {t.qpv_code: t for t in problem.targets}
     capacity = dict(remaining_capacity(problem))
     gap = max(1, problem.min_gap_days)
-    planned: Counter[tuple[str, tuple[int, int]]] = Counter()
+    planned: Counter[tuple[str, int]] = Counter()
     load: Counter[int] = Counter()
     last_visit: dict[str, date] = {}
     chosen = []
@@ -62,9 +62,10 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
         )
         for slot in ordered:
             target = targets[slot.qpv_code]
+            period = (slot.qpv_code, period_index(problem, target.period_weeks, day))
             last = last_visit.get(slot.qpv_code)
             if (
-                planned[(slot.qpv_code, slot.week)] >= target.min_visits_per_week
+                planned[period] >= target.min_visits
                 or (last is not None and (day - last).days < gap)
                 or slot.venue.place.venue_id in busy_venues
             ):
@@ -75,7 +76,7 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
                     for p in slot.people
                     if p.staff_id not in busy_people and capacity[(p.staff_id, slot.week)] > 0
                 ),
-                key=lambda p: (load[p.staff_id], p.staff_id),
+                key=lambda p: (load[p.staff_id], travel_km(p, slot.venue.place), p.staff_id),
             )
             pair = _pair(free)
             if pair is None:
@@ -85,7 +86,7 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
                 capacity[(person.staff_id, slot.week)] -= 1
                 load[person.staff_id] += 1
             busy_venues.add(slot.venue.place.venue_id)
-            planned[(slot.qpv_code, slot.week)] += 1
+            planned[period] += 1
             last_visit[slot.qpv_code] = day
             chosen.append(session_for(slot, *pair))
     return chosen

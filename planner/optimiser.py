@@ -1,24 +1,30 @@
 """The campaign optimiser: an OR-Tools CP-SAT model over the candidate slots (issue 7).
 
-Variables: ``x[s]`` says slot ``s`` (evening, QPV, free venue serving it) is used; ``y[s, p]``
-says person ``p`` staffs it. A used slot has exactly two people, at most one per organisation,
-so the pair comes from two organisations (booking rule 4) — one boolean per (slot, person)
-rather than per (slot, pair) keeps the model linear in the staff. Constraints: a person and a
-venue at most once an evening (rule 2; the slots already avoid existing bookings, rules 2 and
-3), each person's weekly maximum less their existing sessions, the minimum gap between two
-visits to one QPV (at least one evening).
+The model is built per visit, not per venue: ``v[g]`` says the QPV of group ``g`` (an evening and
+a QPV) is visited; when several free venues serve it, ``z[g, u]`` picks one; ``y[g, p]`` says
+person ``p`` goes. A visit has exactly two people, at most one per organisation, so the pair comes
+from two organisations (booking rule 4); a person blocked at one of the group's venues (an
+existing booking too close in time or space) cannot go when that venue is picked. One boolean per
+(visit, person) rather than per (slot, pair) keeps the model linear in the staff. Constraints: a
+person and a venue at most once an evening (rule 2; the slots already avoid existing bookings,
+rules 2 and 3), each person's weekly maximum less their existing sessions, the minimum gap between
+two visits to one QPV (at least one evening).
 
-The objective is lexicographic through its weights: first the priority-weighted coverage (each
-target week counts visits up to its minimum), then fairness (the maximum load of a person, down),
-then fewer sessions (no visit beyond what coverage asks). Travel is not modelled yet. The greedy
-plan is given as a hint and kept when CP-SAT finds nothing better in the time limit, so the
-answer is never worse than the baseline on coverage.
+Two phases make the lexicographic objective of :class:`planner.campaign.Score` exact: the first
+maximises the priority-weighted coverage (its proven bound is the one reported); the second keeps
+that coverage and minimises first the heaviest load, then travel (kilometres from each person's
+base to the QPV's venues, averaged when the QPV has several), then the number of sessions. The
+greedy plan hints the first phase, so CP-SAT starts from a full feasible plan; the greedy plan is
+also the answer when CP-SAT finds nothing better in the time limit, so the answer is never worse
+than the baseline.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -27,37 +33,62 @@ from planner.campaign import (
     CampaignProblem,
     Proposal,
     ProposedSession,
-    Slot,
+    StaffMember,
     Week,
-    candidate_slots,
-    evenings,
     max_coverage,
-    outcomes,
-    remaining_capacity,
-    session_for,
-    weeks,
-    weighted_coverage,
+    period_index,
+    periods,
+    score,
+    travel_km,
 )
+from planner.explain import outcomes
 from planner.greedy import greedy_sessions
+from planner.slots import Slot, candidate_slots, remaining_capacity, session_for
 
-__all__ = ["optimise", "plan"]
+__all__ = ["Progress", "optimise", "plan"]
+
+COVERAGE_SHARE = 0.6
+"""Share of the time limit the coverage phase may use; fairness and travel get the rest."""
 
 
-def plan(problem: CampaignProblem) -> Proposal:
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where the search is: its phase, seconds since planning started, the best coverage found
+    and its proven bound so far (coverage phase), and the share of the time limit spent."""
+
+    phase: str
+    """``coverage`` (first phase) or ``balance`` (load and travel), then ``done``."""
+    elapsed_s: float
+    coverage: int | None
+    bound: int | None
+    fraction: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def plan(problem: CampaignProblem, on_progress: ProgressCallback | None = None) -> Proposal:
     """Plan the campaign with CP-SAT, falling back to the greedy plan when it finds nothing or
-    nothing better on coverage."""
+    nothing better on the objective."""
+    started = time.perf_counter()
     slots = candidate_slots(problem)
     baseline = greedy_sessions(problem, slots)
-    best = optimise(problem, slots=slots, hint=baseline)
-    base_coverage = weighted_coverage(problem, baseline)
-    if best is None or best.coverage < base_coverage:
+    best = optimise(problem, slots=slots, hint=baseline, started=started, on_progress=on_progress)
+    base_score = score(problem, baseline)
+    if best is None or best.score.key < base_score.key:
         bound = max_coverage(problem) if best is None else best.coverage_bound
-        return Proposal(
+        best = Proposal(
             sessions=tuple(baseline),
             outcomes=outcomes(problem, baseline, slots),
-            coverage=base_coverage,
-            coverage_bound=max(bound, base_coverage),
+            score=base_score,
+            coverage_bound=max(bound, base_score.coverage),
             status="GREEDY",
+            first_solution_s=None if best is None else best.first_solution_s,
+            solve_s=None if best is None else best.solve_s,
+        )
+    if on_progress is not None:
+        on_progress(
+            Progress("done", time.perf_counter() - started, best.coverage, best.coverage_bound, 1)
         )
     return best
 
@@ -67,126 +98,240 @@ def optimise(
     *,
     slots: Sequence[Slot] | None = None,
     hint: Sequence[ProposedSession] = (),
+    started: float | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Proposal | None:
-    """Solve the CP-SAT model over ``slots`` (default: every candidate slot; those without a
-    possible pair are left out of the model); ``None`` when no solution is found in time."""
+    """Solve the model over ``slots`` (default: every candidate slot); ``None`` when no
+    solution is found in the time limit."""
+    started = time.perf_counter() if started is None else started
     every = candidate_slots(problem) if slots is None else slots
-    slots = [s for s in every if s.pairable]
-    capacity = remaining_capacity(problem)
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{i}") for i in range(len(slots))]
-    y: dict[tuple[int, int], cp_model.IntVar] = {}
-    per_person_evening: dict[tuple[int, date], list[cp_model.IntVar]] = defaultdict(list)
-    per_person_week: dict[tuple[int, Week], list[cp_model.IntVar]] = defaultdict(list)
-    per_person: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    per_venue_evening: dict[tuple[int, date], list[cp_model.IntVar]] = defaultdict(list)
-    per_target_week: dict[tuple[str, Week], list[cp_model.IntVar]] = defaultdict(list)
-    for i, slot in enumerate(slots):
-        by_org: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        staffing = []
-        for person in slot.people:
-            if capacity[(person.staff_id, slot.week)] <= 0:
-                continue
-            var = model.new_bool_var(f"y{i}_{person.staff_id}")
-            y[(i, person.staff_id)] = var
-            staffing.append(var)
-            by_org[person.organisation_id].append(var)
-            per_person_evening[(person.staff_id, slot.day)].append(var)
-            per_person_week[(person.staff_id, slot.week)].append(var)
-            per_person[person.staff_id].append(var)
-        model.add(sum(staffing) == 2 * x[i])
-        for members in by_org.values():
-            model.add(sum(members) <= x[i])
-        per_venue_evening[(slot.venue.place.venue_id, slot.day)].append(x[i])
-        per_target_week[(slot.qpv_code, slot.week)].append(x[i])
-    for group in (*per_person_evening.values(), *per_venue_evening.values()):
-        model.add_at_most_one(group)
-    for (staff_id, week), group in per_person_week.items():
-        model.add(sum(group) <= capacity[(staff_id, week)])
-    _add_gaps(model, problem, slots, x)
+    model = _Model(problem, every)
+    limit = problem.solver.time_limit_s
+    reporter = _Reporter(started, limit, on_progress)
 
-    coverage = []
-    for target in problem.targets:
-        for week in weeks(problem):
-            used = per_target_week.get((target.qpv_code, week), [])
-            if not used or target.min_visits_per_week <= 0:
-                continue
-            cov = model.new_int_var(0, target.min_visits_per_week, f"c_{target.qpv_code}_{week}")
-            model.add(cov <= sum(used))
-            coverage.append(target.weight * cov)
-    days = len(evenings(problem))
-    max_load = model.new_int_var(0, days, "max_load")
-    for loads in per_person.values():
-        model.add(max_load >= sum(loads))
-    k2 = len(slots) + 1
-    k1 = (days + 1) * k2
-    model.maximize(k1 * sum(coverage) - k2 * max_load - sum(x))
-    _hint(model, slots, x, y, hint)
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = problem.solver.time_limit_s
-    solver.parameters.random_seed = problem.solver.seed
-    solver.parameters.num_workers = problem.solver.workers
-    status = solver.solve(model)
+    model.model.maximize(model.coverage)
+    model.hint_sessions(hint)
+    first = _solver(problem, limit * COVERAGE_SHARE)
+    status = first.solve(model.model, reporter.phase("coverage"))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    sessions = []
-    for i, slot in enumerate(slots):
-        if solver.boolean_value(x[i]):
-            pair = [
-                p for p in slot.people if (i, p.staff_id) in y and solver.value(y[(i, p.staff_id)])
-            ]
-            sessions.append(session_for(slot, pair[0], pair[1]))
-    sessions.sort(key=lambda s: (s.start, s.qpv_code, s.venue_id))
-    bound = solver.best_objective_bound
-    found = weighted_coverage(problem, sessions)
+    found = model.sessions(first)
+    covered = round(first.objective_value)
     ceiling = max_coverage(problem)
+    proven = status == cp_model.OPTIMAL
+    bound = covered if proven else min(ceiling, int(first.best_objective_bound + 1e-6))
+    spent = first.wall_time
+
+    model.model.add(model.coverage >= covered)
+    model.model.minimize(model.balance)
+    model.model.clear_hints()  # type: ignore[no-untyped-call]
+    model.hint_sessions(found)
+    remaining = max(0.0, limit - (time.perf_counter() - started))
+    second = _solver(problem, remaining)
+    status2 = second.solve(model.model, reporter.phase("balance"))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = model.sessions(second)
+        spent += second.wall_time
+    found.sort(key=lambda s: (s.start, s.qpv_code, s.venue_id))
     return Proposal(
-        sessions=tuple(sessions),
-        outcomes=outcomes(problem, sessions, every),
-        coverage=found,
-        coverage_bound=found if status == cp_model.OPTIMAL else min(ceiling, -(-int(bound) // k1)),
-        status=solver.status_name(status),
-        objective=solver.objective_value,
-        best_bound=bound,
+        sessions=tuple(found),
+        outcomes=outcomes(problem, found, every),
+        score=score(problem, found),
+        coverage_bound=max(bound, covered),
+        status="OPTIMAL" if proven and status2 == cp_model.OPTIMAL else "FEASIBLE",
+        first_solution_s=reporter.first_solution_s,
+        solve_s=spent,
     )
 
 
-def _add_gaps(
-    model: cp_model.CpModel,
-    problem: CampaignProblem,
-    slots: Sequence[Slot],
-    x: list[cp_model.IntVar],
-) -> None:
-    """Two visits to one QPV at least ``min_gap_days`` apart (and never two the same evening):
-    at most one visit in any run of that many consecutive days."""
-    gap = max(1, problem.min_gap_days)
-    by_qpv: dict[str, list[int]] = defaultdict(list)
-    for i, slot in enumerate(slots):
-        by_qpv[slot.qpv_code].append(i)
-    for indices in by_qpv.values():
-        days = sorted({slots[i].day for i in indices})
-        for first in days:
-            window = [x[i] for i in indices if 0 <= (slots[i].day - first).days < gap]
-            if len(window) > 1:
-                model.add_at_most_one(window)
+def _solver(problem: CampaignProblem, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.0, seconds)
+    solver.parameters.random_seed = problem.solver.seed
+    solver.parameters.num_workers = problem.solver.workers
+    return solver
 
 
-def _hint(
-    model: cp_model.CpModel,
-    slots: Sequence[Slot],
-    x: list[cp_model.IntVar],
-    y: dict[tuple[int, int], cp_model.IntVar],
-    sessions: Sequence[ProposedSession],
-) -> None:
-    """Hint every variable with the given plan (the greedy one), a full feasible start."""
-    index = {(s.day, s.qpv_code, s.venue.place.venue_id): i for i, s in enumerate(slots)}
-    used: dict[int, set[int]] = {}
-    for session in sessions:
-        key = (session.start.date(), session.qpv_code, session.venue_id)
-        if key in index:
-            used[index[key]] = {a.staff_id for a in session.staff}
-    for i, var in enumerate(x):
-        model.add_hint(var, i in used)
-    for (i, staff_id), var in y.items():
-        model.add_hint(var, staff_id in used.get(i, set()))
+class _Reporter:
+    """Turns CP-SAT's solution callbacks into :class:`Progress` and notes the first solution."""
+
+    def __init__(self, started: float, limit: float, sink: ProgressCallback | None) -> None:
+        self.started, self.limit, self.sink = started, limit, sink
+        self.first_solution_s: float | None = None
+
+    def phase(self, name: str) -> cp_model.CpSolverSolutionCallback:
+        reporter = self
+
+        class Callback(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                elapsed = time.perf_counter() - reporter.started
+                if reporter.first_solution_s is None:
+                    reporter.first_solution_s = elapsed
+                if reporter.sink is not None:
+                    first = name == "coverage"
+                    reporter.sink(
+                        Progress(
+                            name,
+                            elapsed,
+                            round(self.objective_value) if first else None,
+                            int(self.best_objective_bound + 1e-6) if first else None,
+                            min(1.0, elapsed / reporter.limit) if reporter.limit > 0 else 1.0,
+                        )
+                    )
+
+        return Callback()
+
+
+class _Model:
+    """The CP-SAT model of a campaign over its candidate slots (see the module docstring)."""
+
+    def __init__(self, problem: CampaignProblem, slots: Sequence[Slot]) -> None:
+        self.model = cp_model.CpModel()
+        capacity = remaining_capacity(problem)
+        grouped: dict[tuple[date, str], list[Slot]] = defaultdict(list)
+        for slot in slots:
+            grouped[(slot.day, slot.qpv_code)].append(slot)
+        self.groups: list[list[Slot]] = []
+        self.v: list[cp_model.IntVar] = []
+        self.z: list[dict[int, cp_model.IntVar]] = []
+        self.y: list[dict[int, cp_model.IntVar]] = []
+        self.people: list[dict[int, StaffMember]] = []
+        per_person_evening: dict[tuple[int, date], list[cp_model.IntVar]] = defaultdict(list)
+        per_person_week: dict[tuple[int, Week], list[cp_model.IntVar]] = defaultdict(list)
+        per_person: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        per_venue_evening: dict[tuple[int, date], list[cp_model.IntVar]] = defaultdict(list)
+        per_period: dict[tuple[str, int], list[int]] = defaultdict(list)
+        spans = {t.qpv_code: t.period_weeks for t in problem.targets}
+        travel = []
+        worst = 0
+        for (day, code), options in sorted(grouped.items()):
+            people = {
+                p.staff_id: p
+                for slot in options
+                for p in slot.people
+                if capacity[(p.staff_id, slot.week)] > 0
+            }
+            if len({p.organisation_id for p in people.values()}) < 2:
+                continue
+            g = len(self.groups)
+            visit = self.model.new_bool_var(f"v{g}")
+            self.groups.append(options)
+            self.v.append(visit)
+            self.people.append(people)
+            venues = {s.venue.place.venue_id: s for s in options}
+            free = {u: {p.staff_id for p in s.people} for u, s in venues.items()}
+            if len(venues) == 1:
+                picks = {next(iter(venues)): visit}
+            else:
+                picks = {u: self.model.new_bool_var(f"z{g}_{u}") for u in venues}
+                self.model.add(sum(picks.values()) == visit)
+            self.z.append(picks)
+            for u, pick in picks.items():
+                per_venue_evening[(u, day)].append(pick)
+            staffing: dict[int, cp_model.IntVar] = {}
+            by_org: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for staff_id, person in sorted(people.items()):
+                go = self.model.new_bool_var(f"y{g}_{staff_id}")
+                staffing[staff_id] = go
+                by_org[person.organisation_id].append(go)
+                per_person_evening[(staff_id, day)].append(go)
+                per_person_week[(staff_id, options[0].week)].append(go)
+                per_person[staff_id].append(go)
+                for u, ids in free.items():
+                    if staff_id not in ids:
+                        self.model.add(go + picks[u] <= 1)
+                km = [travel_km(person, s.venue.place) for s in venues.values()]
+                cost = round(sum(km) / len(km))
+                travel.append(cost * go)
+                worst += cost
+            self.y.append(staffing)
+            self.model.add(sum(staffing.values()) == 2 * visit)
+            for members in by_org.values():
+                if len(members) > 1:
+                    self.model.add(sum(members) <= visit)
+            per_period[(code, period_index(problem, spans[code], day))].append(g)
+        for group in (*per_person_evening.values(), *per_venue_evening.values()):
+            if len(group) > 1:
+                self.model.add_at_most_one(group)
+        for (staff_id, week), group in per_person_week.items():
+            if len(group) > capacity[(staff_id, week)]:
+                self.model.add(sum(group) <= capacity[(staff_id, week)])
+        self._add_gaps(problem)
+
+        covered = []
+        self.counted: list[tuple[cp_model.IntVar, list[int], int]] = []
+        for target in problem.targets:
+            for period in periods(problem, target.period_weeks):
+                used = per_period.get((target.qpv_code, period.index), [])
+                if not used or target.min_visits <= 0:
+                    continue
+                if len(used) <= target.min_visits:
+                    covered.append(target.weight * sum(self.v[g] for g in used))
+                    continue
+                name = f"c_{target.qpv_code}_{period.index}"
+                cov = self.model.new_int_var(0, target.min_visits, name)
+                self.model.add(cov <= sum(self.v[g] for g in used))
+                covered.append(target.weight * cov)
+                self.counted.append((cov, used, target.min_visits))
+        self.coverage = sum(covered)
+        most = max((len(loads) for loads in per_person.values()), default=0)
+        max_load = self.model.new_int_var(0, most, "max_load")
+        for loads in per_person.values():
+            self.model.add(max_load >= sum(loads))
+        self.max_load = max_load
+        # travel and the session count, below any change of the heaviest load
+        tie_break = sum(travel) + sum(self.v)
+        self.balance = (worst + len(self.v) + 1) * max_load + tie_break
+
+    def _add_gaps(self, problem: CampaignProblem) -> None:
+        """Two visits to one QPV at least ``min_gap_days`` apart (and never two the same
+        evening, which the grouping already ensures): at most one visit in any run of that many
+        consecutive days."""
+        gap = max(1, problem.min_gap_days)
+        if gap == 1:
+            return
+        by_qpv: dict[str, list[int]] = defaultdict(list)
+        for g, options in enumerate(self.groups):
+            by_qpv[options[0].qpv_code].append(g)
+        for indices in by_qpv.values():
+            days = sorted({self.groups[g][0].day for g in indices})
+            for first in days:
+                window = [
+                    self.v[g] for g in indices if 0 <= (self.groups[g][0].day - first).days < gap
+                ]
+                if len(window) > 1:
+                    self.model.add_at_most_one(window)
+
+    def hint_sessions(self, sessions: Sequence[ProposedSession]) -> None:
+        """Hint every variable with a plan (the greedy one, or phase one's): a full start."""
+        index = {(opts[0].day, opts[0].qpv_code): g for g, opts in enumerate(self.groups)}
+        chosen: dict[int, ProposedSession] = {}
+        for proposed in sessions:
+            g = index.get((proposed.start.date(), proposed.qpv_code))
+            if g is not None:
+                chosen[g] = proposed
+        for g, visit in enumerate(self.v):
+            session = chosen.get(g)
+            self.model.add_hint(visit, session is not None)
+            for u, pick in self.z[g].items():
+                if pick is not visit:
+                    self.model.add_hint(pick, session is not None and session.venue_id == u)
+            staff = {a.staff_id for a in session.staff} if session is not None else set()
+            for staff_id, go in self.y[g].items():
+                self.model.add_hint(go, staff_id in staff)
+        for cov, used, most in self.counted:
+            self.model.add_hint(cov, min(most, sum(g in chosen for g in used)))
+        load = Counter(a.staff_id for s in chosen.values() for a in s.staff)
+        self.model.add_hint(self.max_load, max(load.values(), default=0))
+
+    def sessions(self, solver: cp_model.CpSolver) -> list[ProposedSession]:
+        """The sessions of the solver's solution."""
+        found = []
+        for g, visit in enumerate(self.v):
+            if not solver.boolean_value(visit):
+                continue
+            venue = next(u for u, pick in self.z[g].items() if solver.boolean_value(pick))
+            slot = next(s for s in self.groups[g] if s.venue.place.venue_id == venue)
+            pair = [self.people[g][i] for i, go in self.y[g].items() if solver.boolean_value(go)]
+            found.append(session_for(slot, pair[0], pair[1]))
+        return found

@@ -35,7 +35,7 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=PARIS)
 MONDAY = date(2026, 3, 2)
 """ISO week 10 of 2026, before the spring clock change."""
-WEEK = (2026, 10)
+SUNDAY = MONDAY + timedelta(days=6)
 WEEKDAYS = frozenset(range(5))
 SOLVER = SolverSettings(time_limit_s=2.0, seed=1, workers=2)
 
@@ -120,8 +120,8 @@ def test_plan_two_qpvs_four_staff_meets_every_target() -> None:
     )
     proposal = plan(problem)
     assert proposal.outcomes == (
-        TargetOutcome("Q1", WEEK, 2, 2),
-        TargetOutcome("Q2", WEEK, 2, 2),
+        TargetOutcome("Q1", MONDAY, SUNDAY, 2, 2),
+        TargetOutcome("Q2", MONDAY, SUNDAY, 2, 2),
     )
     assert (proposal.status, proposal.coverage, proposal.coverage_bound) == ("OPTIMAL", 4, 4)
     loads = sorted(
@@ -137,8 +137,8 @@ def test_plan_qpv_without_venue_is_unmet_with_reason() -> None:
     problem = _problem(targets=(Target("Q1"), Target("Q9")))
     proposal = plan(problem)
     assert proposal.outcomes == (
-        TargetOutcome("Q1", WEEK, 1, 1),
-        TargetOutcome("Q9", WEEK, 1, 0, "Aucun lieu candidat ne dessert le QPV Q9."),
+        TargetOutcome("Q1", MONDAY, SUNDAY, 1, 1),
+        TargetOutcome("Q9", MONDAY, SUNDAY, 1, 0, "Aucun lieu candidat ne dessert le QPV Q9."),
     )
 
 
@@ -159,11 +159,12 @@ def test_plan_no_pair_in_window_is_unmet_with_reason() -> None:
     assert plan(problem).outcomes == (
         TargetOutcome(
             "Q1",
-            WEEK,
+            MONDAY,
+            MONDAY,
             1,
             0,
             "Aucun binôme de deux structures différentes n'est disponible sur le créneau "
-            "17:00–22:00 pour le QPV Q1 la semaine 10 de 2026.",
+            "17:00–22:00 pour le QPV Q1 le 2 mars 2026.",
         ),
     )
 
@@ -200,13 +201,14 @@ def test_plan_capacity_exhausted_goes_to_priority() -> None:
     assert proposal.outcomes == (
         TargetOutcome(
             "Q1",
-            WEEK,
+            MONDAY,
+            SUNDAY,
             1,
             0,
-            "La capacité des intervenants est épuisée la semaine 10 de 2026 : les binômes "
+            "La capacité des intervenants est épuisée du 2 mars 2026 au 8 mars 2026 : les binômes "
             "disponibles ont atteint leur maximum de séances ou servent des QPV prioritaires.",
         ),
-        TargetOutcome("Q2", WEEK, 1, 1),
+        TargetOutcome("Q2", MONDAY, SUNDAY, 1, 1),
     )
     assert (proposal.coverage, greedy_plan(problem).coverage) == (3, 3)
 
@@ -216,7 +218,7 @@ def test_plan_duration_outside_window_is_unmet_with_reason() -> None:
     problem = _problem(duration=timedelta(hours=6))
     assert plan(problem).outcomes[0].reason == (
         "Aucune soirée de la période ne peut accueillir une séance de 360 min dans le créneau "
-        "17:00–22:00 la semaine 10 de 2026."
+        "17:00–22:00 du 2 mars 2026 au 8 mars 2026."
     )
 
 
@@ -231,6 +233,46 @@ def test_plan_no_solution_in_time_falls_back_to_greedy() -> None:
     )
     baseline = greedy_plan(problem)
     assert plan(problem) == replace(baseline, coverage_bound=4)
+
+
+def test_plan_fortnight_target_counts_two_weeks() -> None:
+    """A QPV wanting one visit a fortnight over two weeks gets one visit, met for the fortnight."""
+    problem = _problem(
+        targets=(Target("Q1", 1, 1, period_weeks=2),), last_day=MONDAY + timedelta(days=13)
+    )
+    proposal = plan(problem)
+    assert proposal.outcomes == (TargetOutcome("Q1", MONDAY, MONDAY + timedelta(days=13), 1, 1),)
+    assert len(proposal.sessions) == 1
+
+
+def test_plan_prefers_nearer_people_and_respects_travel_limit() -> None:
+    """Among equally loaded people, those based nearer go; nobody beyond the limit is sent."""
+    lille = (3.06, 50.63)
+    near = (_place(1, 0.001).lon or 0.0, _place(1, 0.001).lat or 0.0)
+    staff = (
+        replace(_staff(1, 10), base=(3.3, 50.63)),  # 17 km east
+        replace(_staff(2, 10), base=near),
+        replace(_staff(3, 20), base=(2.35, 48.85)),  # Paris, 200 km away
+        replace(_staff(4, 20), base=lille),
+    )
+    problem = _problem(staff=staff, last_day=MONDAY, max_travel_km=50.0)
+    proposal = plan(problem)
+    assert proposal.sessions == (_session("Q1", 1, MONDAY, (2, 10), (4, 20)),)
+    assert proposal.score.travel_km == 0
+    far = replace(problem, staff=(staff[0], staff[2]))
+    assert plan(far).sessions == ()
+    assert plan(far).outcomes[0].reason is not None
+
+
+def test_plan_person_kept_to_their_qpvs() -> None:
+    """A person allowed only in Q2 is never sent to Q1."""
+    staff = (
+        _staff(1, 10),
+        replace(_staff(2, 20), qpv_codes=frozenset({"Q2"})),
+        _staff(3, 30),
+    )
+    problem = _problem(staff=staff, last_day=MONDAY)
+    assert plan(problem).sessions == (_session("Q1", 1, MONDAY, (1, 10), (3, 30)),)
 
 
 @st.composite
