@@ -45,6 +45,7 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/coverage.py
+	$(BIN)/python bench/plan.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

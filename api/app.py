@@ -28,7 +28,18 @@ from api.coverage_page import coverage_page
 from api.errors import exception_handlers
 from api.feeds import FeedService, feed_cache
 from api.pages import calendar_qpv_page, calendars_page
+from api.plans import PlanJobs
 from api.routes.audit import audit_list
+from api.routes.campaigns import (
+    campaign_create,
+    campaign_detail,
+    campaign_list,
+    campaign_update,
+    plan_accept,
+    plan_create,
+    plan_detail,
+    plan_list,
+)
 from api.routes.coverage import coverage_geojson, coverage_picture, coverage_table
 from api.routes.feeds import (
     feed_commune,
@@ -158,6 +169,7 @@ def create_app(settings: Settings) -> Litestar:
     placer = build_placer(settings, engine)
     rules = settings.rule_settings()
     feeds = FeedService(settings)
+    jobs = PlanJobs(engine)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -198,6 +210,14 @@ def create_app(settings: Settings) -> Litestar:
             session_cancel,
             session_outcome,
             audit_list,
+            campaign_create,
+            campaign_list,
+            campaign_detail,
+            campaign_update,
+            plan_create,
+            plan_list,
+            plan_detail,
+            plan_accept,
             coverage_geojson,
             coverage_table,
             coverage_picture,
@@ -232,7 +252,10 @@ def create_app(settings: Settings) -> Litestar:
             "rules": Provide(lambda: rules, sync_to_thread=False),
             "caller": Provide(provide_caller),
             "feeds": Provide(lambda: feeds, sync_to_thread=False),
+            "jobs": Provide(lambda: jobs, sync_to_thread=False),
+            "settings": Provide(lambda: settings, sync_to_thread=False),
         },
+        on_startup=[jobs.interrupt_stale],
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

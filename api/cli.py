@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tqdm import tqdm
 
+from api.cli_plan import command_plan
 from api.settings import Settings, SettingsError
 from geo.ban_file import read_ban_file
 from geo.errors import GeoError
@@ -380,6 +381,14 @@ def _parser() -> argparse.ArgumentParser:
         "load-demo", help="remplir une base vide avec le jeu de démonstration (données fictives)"
     )
     demo.set_defaults(handler=command_load_demo)
+    planning = commands.add_parser(
+        "plan", help="calculer un plan de campagne (barre de progression, puis ses chiffres)"
+    )
+    planning.add_argument("campaign", metavar="CAMPAGNE", type=int, help="numéro de campagne")
+    planning.add_argument("--time-limit", metavar="SECONDES", type=float, default=None)
+    planning.add_argument("--workers", metavar="N", type=int, default=None)
+    planning.add_argument("--seed", metavar="GRAINE", type=int, default=0)
+    planning.set_defaults(handler=command_plan)
     revoke = commands.add_parser("revoke-token", help="révoquer un jeton")
     revoke.add_argument("token_id", metavar="NUMERO", type=int)
     revoke.set_defaults(handler=command_revoke_token)

@@ -8,6 +8,7 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import Example
 from litestar.params import Body
 
+from api.schemas.campaign import CampaignCreate
 from api.schemas.people import OrganisationCreate, StaffCreate
 from api.schemas.session import SeriesCreate, SessionCreate
 from api.schemas.venue import VenueCreate
@@ -59,6 +60,29 @@ STAFF_EXAMPLE = Example(
         "role": "adviser",
     },
 )
+CAMPAIGN_EXAMPLE = Example(
+    summary="Un mois de permanences dans les QPV de la Somme",
+    value={
+        "name": "Permanences de décembre (exemple)",
+        "department": "80",
+        "first_day": "2026-12-07",
+        "last_day": "2026-12-20",
+        "organisations": [1, 2],
+        "per": "week",
+        "min_visits": 1,
+        "staff": [
+            {"staff_id": 2, "weekdays": [2, 4], "exceptions": ["2026-12-10"]},
+            {"staff_id": 3, "weekdays": [1, 2, 3, 4], "max_sessions_per_week": 1},
+        ],
+        "duration_minutes": 150,
+        "window_start": "18:00",
+        "window_end": "22:00",
+        "max_sessions_per_week": 2,
+        "min_gap_days": 3,
+        "max_travel_km": 40,
+        "time_limit_s": 10,
+    },
+)
 
 
 def _json(example: Example) -> Any:
@@ -71,3 +95,4 @@ SeriesBody = Annotated[SeriesCreate, _json(SERIES_EXAMPLE)]
 VenueBody = Annotated[VenueCreate, _json(VENUE_EXAMPLE)]
 OrganisationBody = Annotated[OrganisationCreate, _json(ORGANISATION_EXAMPLE)]
 StaffBody = Annotated[StaffCreate, _json(STAFF_EXAMPLE)]
+CampaignBody = Annotated[CampaignCreate, _json(CAMPAIGN_EXAMPLE)]

@@ -87,6 +87,11 @@ class Settings:
     """A feed whose version was checked this recently is served without asking the database."""
     feed_cancelled_retention_days: int = 30
     """A cancelled session stays in feeds, struck out, until this many days after its date."""
+    plan_wait_seconds: float = 10.0
+    """``POST …/plan`` answers with the finished plan when it takes less than this; otherwise
+    with the running plan (202) to follow at its address."""
+    plan_workers: int = 2
+    """CP-SAT worker threads of a campaign plan (with its seed, its answer is reproducible)."""
 
     def __post_init__(self) -> None:
         try:
@@ -110,9 +115,11 @@ class Settings:
         object.__setattr__(self, "geocoders", ",".join(names))
         if not 0 <= self.geocode_min_score <= 1:
             raise SettingsError("ALLERVERS_GEOCODE_MIN_SCORE doit être entre 0 et 1.")
-        for name in ("geocoder_timeout", "serve_radius_m"):
+        for name in ("geocoder_timeout", "serve_radius_m", "plan_workers"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
+        if self.plan_wait_seconds < 0:
+            raise SettingsError("ALLERVERS_PLAN_WAIT_SECONDS ne peut pas être négatif.")
         for name in ("evening_start", "evening_end"):
             try:
                 time.fromisoformat(getattr(self, name))

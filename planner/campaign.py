@@ -85,8 +85,11 @@ class SolverSettings:
     """CP-SAT's knobs: a fixed seed and worker count make its answer reproducible."""
 
     time_limit_s: float = 10.0
+    """Search budget of CP-SAT, both phases (deterministic seconds when ``deterministic``)."""
     seed: int = 0
     workers: int = 2
+    deterministic: bool = True
+    """Interleaved workers and a deterministic time limit: the same answer on every run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,8 @@ class TargetOutcome:
     required: int
     planned: int
     reason: str | None = None
+    cause: str | None = None
+    """The reason's code (see :data:`planner.explain.CAUSES`)."""
 
     @property
     def met(self) -> bool:

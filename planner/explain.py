@@ -26,6 +26,16 @@ from planner.campaign import (
 )
 from planner.slots import Slot
 
+CAUSES = {
+    "no_venue": "aucun lieu candidat ne dessert le QPV",
+    "no_evening": "aucune soirée de la période n'accueille une séance de cette durée",
+    "venues_taken": "les lieux qui le desservent sont déjà occupés",
+    "no_pair": "aucun binôme de deux structures n'est disponible",
+    "gap": "l'écart minimal entre deux visites ne laisse pas assez de soirées",
+    "capacity": "la capacité des intervenants est épuisée",
+}
+"""Why a target is not met, by code (short French labels for summaries)."""
+
 MONTHS = (
     "janvier",
     "février",
@@ -63,10 +73,10 @@ def outcomes(
     for target in sorted(problem.targets, key=lambda t: t.qpv_code):
         for period in periods(problem, target.period_weeks):
             count = planned[(target.qpv_code, period.index)]
-            reason = None
+            cause = reason = None
             if count < target.min_visits:
                 options = by_period[(target.qpv_code, period.index)]
-                reason = _reason(problem, target, period, options, served, days)
+                cause, reason = _reason(problem, target, period, options, served, days)
             found.append(
                 TargetOutcome(
                     target.qpv_code,
@@ -75,6 +85,7 @@ def outcomes(
                     target.min_visits,
                     count,
                     reason,
+                    cause,
                 )
             )
     return tuple(found)
@@ -99,21 +110,25 @@ def _reason(
     slots: Sequence[Slot],
     served: set[str],
     days: Sequence[date],
-) -> str:
+) -> tuple[str, str]:
+    """The cause (a key of :data:`CAUSES`) and the full French reason."""
     code, when = target.qpv_code, period_text(period)
     window = f"{problem.window.start:%H:%M}–{problem.window.end:%H:%M}"
     if code not in served:
-        return f"Aucun lieu candidat ne dessert le QPV {code}."
+        return "no_venue", f"Aucun lieu candidat ne dessert le QPV {code}."
     if not any(period.holds(day) for day in days):
-        return (
+        return "no_evening", (
             f"Aucune soirée de la période ne peut accueillir une séance de "
             f"{int(problem.duration.total_seconds() // 60)} min dans le créneau {window} {when}."
         )
     if not slots:
-        return f"Aucun lieu desservant le QPV {code} n'est libre sur le créneau {window} {when}."
+        return (
+            "venues_taken",
+            f"Aucun lieu desservant le QPV {code} n'est libre sur le créneau {window} {when}.",
+        )
     pairable = sorted({s.day for s in slots if s.pairable})
     if not pairable:
-        return (
+        return "no_pair", (
             f"Aucun binôme de deux structures différentes n'est disponible sur le créneau "
             f"{window} pour le QPV {code} {when}."
         )
@@ -122,12 +137,12 @@ def _reason(
         if last is None or (day - last).days >= problem.min_gap_days:
             spaced, last = spaced + 1, day
     if spaced < target.min_visits:
-        return (
+        return "gap", (
             f"Les soirées où un binôme est libre et l'écart minimal de {problem.min_gap_days} "
             f"jour(s) entre deux visites ne permettent que {spaced} visite(s) du QPV {code} "
             f"{when} ({target.min_visits} demandée(s))."
         )
-    return (
+    return "capacity", (
         f"La capacité des intervenants est épuisée {when} : les binômes disponibles ont atteint "
         f"leur maximum de séances ou servent des QPV prioritaires."
     )

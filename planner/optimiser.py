@@ -11,7 +11,8 @@ rules 2 and 3), each person's weekly maximum less their existing sessions, the m
 two visits to one QPV (at least one evening).
 
 Two phases make the lexicographic objective of :class:`planner.campaign.Score` exact: the first
-maximises the priority-weighted coverage (its proven bound is the one reported); the second keeps
+maximises the priority-weighted coverage; the bound reported on it is the tighter of CP-SAT's and
+the model's linear relaxation's (:mod:`planner.relaxation`, solved first); the second keeps
 that coverage and minimises first the heaviest load, then travel (kilometres from each person's
 base to the QPV's venues, averaged when the QPV has several), then the number of sessions. The
 greedy plan hints the first phase, so CP-SAT starts from a full feasible plan; the greedy plan is
@@ -43,6 +44,7 @@ from planner.campaign import (
 )
 from planner.explain import outcomes
 from planner.greedy import greedy_sessions
+from planner.relaxation import lp_bound
 from planner.slots import Slot, candidate_slots, remaining_capacity, session_for
 
 __all__ = ["Progress", "optimise", "plan"]
@@ -110,6 +112,8 @@ def optimise(
     reporter = _Reporter(started, limit, on_progress)
 
     model.model.maximize(model.coverage)
+    relaxed = lp_bound(model.model)
+    reporter.bound = None if relaxed is None else int(relaxed + 1e-6)
     model.hint_sessions(hint)
     first = _solver(problem, limit * COVERAGE_SHARE)
     status = first.solve(model.model, reporter.phase("coverage"))
@@ -117,17 +121,17 @@ def optimise(
         return None
     found = model.sessions(first)
     covered = round(first.objective_value)
-    ceiling = max_coverage(problem)
-    proven = status == cp_model.OPTIMAL
-    bound = covered if proven else min(ceiling, int(first.best_objective_bound + 1e-6))
+    bound = min(max_coverage(problem), int(first.best_objective_bound + 1e-6))
+    if reporter.bound is not None:
+        bound = min(bound, reporter.bound)
+    proven = status == cp_model.OPTIMAL or covered >= bound
     spent = first.wall_time
 
     model.model.add(model.coverage >= covered)
     model.model.minimize(model.balance)
     model.model.clear_hints()  # type: ignore[no-untyped-call]
     model.hint_sessions(found)
-    remaining = max(0.0, limit - (time.perf_counter() - started))
-    second = _solver(problem, remaining)
+    second = _solver(problem, limit * (1 - COVERAGE_SHARE))
     status2 = second.solve(model.model, reporter.phase("balance"))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = model.sessions(second)
@@ -137,7 +141,7 @@ def optimise(
         sessions=tuple(found),
         outcomes=outcomes(problem, found, every),
         score=score(problem, found),
-        coverage_bound=max(bound, covered),
+        coverage_bound=covered if proven else max(bound, covered),
         status="OPTIMAL" if proven and status2 == cp_model.OPTIMAL else "FEASIBLE",
         first_solution_s=reporter.first_solution_s,
         solve_s=spent,
@@ -145,10 +149,22 @@ def optimise(
 
 
 def _solver(problem: CampaignProblem, seconds: float) -> cp_model.CpSolver:
+    """A CP-SAT solver given ``seconds`` of search.
+
+    With ``deterministic`` settings (the default) the workers interleave their search and stop
+    on CP-SAT's deterministic time, so the same problem, seed and worker count give the same
+    plan on any machine and any load; wall time then only caps a machine much slower than
+    the deterministic clock (three times the budget)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, seconds)
-    solver.parameters.random_seed = problem.solver.seed
-    solver.parameters.num_workers = problem.solver.workers
+    settings = problem.solver
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.num_workers = settings.workers
+    if settings.deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = max(0.0, seconds)
+        solver.parameters.max_time_in_seconds = max(0.0, 3 * seconds)
+    else:
+        solver.parameters.max_time_in_seconds = max(0.0, seconds)
     return solver
 
 
@@ -158,6 +174,13 @@ class _Reporter:
     def __init__(self, started: float, limit: float, sink: ProgressCallback | None) -> None:
         self.started, self.limit, self.sink = started, limit, sink
         self.first_solution_s: float | None = None
+        self.bound: int | None = None
+        """The linear relaxation's bound on the coverage, when known."""
+
+    def best_bound(self, solver_bound: float) -> int:
+        """The tighter of CP-SAT's bound and the linear relaxation's."""
+        found = int(solver_bound + 1e-6)
+        return found if self.bound is None else min(found, self.bound)
 
     def phase(self, name: str) -> cp_model.CpSolverSolutionCallback:
         reporter = self
@@ -174,7 +197,7 @@ class _Reporter:
                             name,
                             elapsed,
                             round(self.objective_value) if first else None,
-                            int(self.best_objective_bound + 1e-6) if first else None,
+                            reporter.best_bound(self.best_objective_bound) if first else None,
                             min(1.0, elapsed / reporter.limit) if reporter.limit > 0 else 1.0,
                         )
                     )

@@ -129,7 +129,7 @@ def as_booking(row: OutreachSession) -> Booking:
     )
 
 
-def _window(org: Organisation, settings: RuleSettings) -> EveningWindow:
+def organisation_window(org: Organisation, settings: RuleSettings) -> EveningWindow:
     default = settings.evening_window
     return EveningWindow(
         start=time.fromisoformat(org.evening_start) if org.evening_start else default.start,
@@ -301,7 +301,11 @@ async def _judge(
 ) -> tuple[Notice, ...]:
     others = [*await _others(session, booking), *extra]
     verdict = check_booking(
-        booking, others=others, now=now, settings=settings, window=_window(organisation, settings)
+        booking,
+        others=others,
+        now=now,
+        settings=settings,
+        window=organisation_window(organisation, settings),
     )
     if verdict.violations:
         raise BookingRefusedError(

@@ -447,3 +447,24 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# Campaigns (issue 7) are in their own module; importing it here puts their tables in the
+# metadata Alembic compares and creates.
+from planner.db.campaign_models import (  # noqa: E402
+    Campaign,
+    CampaignOrganisation,
+    CampaignPlan,
+    CampaignStaff,
+    CampaignTarget,
+    CampaignVenue,
+)
+
+__all__ = [
+    "Campaign",
+    "CampaignOrganisation",
+    "CampaignPlan",
+    "CampaignStaff",
+    "CampaignTarget",
+    "CampaignVenue",
+]

@@ -12,6 +12,12 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
     paths = client.get("/schema/openapi.json").json()["paths"]
     assert sorted(paths) == [
         "/api/audit",
+        "/api/campaigns",
+        "/api/campaigns/{campaign_id}",
+        "/api/campaigns/{campaign_id}/plan",
+        "/api/campaigns/{campaign_id}/plans",
+        "/api/campaigns/{campaign_id}/plans/{plan_id}",
+        "/api/campaigns/{campaign_id}/plans/{plan_id}/accept",
         "/api/coverage",
         "/api/coverage.csv",
         "/api/coverage.png",

@@ -1,0 +1,171 @@
+"""Campaign routes: create, read and change campaigns; compute, follow and accept their plans."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar import Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.examples import CampaignBody
+from api.plans import PlanJobs
+from api.schemas import given_fields
+from api.schemas.campaign import (
+    CampaignOut,
+    CampaignPatch,
+    PlanOut,
+    campaign_out,
+    convert,
+    plan_out,
+)
+from api.settings import Settings
+from planner.access import Caller
+from planner.campaign import SolverSettings
+from planner.db import campaign_plans, campaigns
+from planner.db.campaign_plans import RUNNING
+from planner.session import RuleSettings
+
+DbSession = NamedDependency[AsyncSession]
+CallerDep = NamedDependency[Caller | None]
+Rules = NamedDependency[RuleSettings]
+Jobs = NamedDependency[PlanJobs]
+AppSettings = NamedDependency[Settings]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@post(
+    "/api/campaigns",
+    status_code=HTTP_201_CREATED,
+    summary="Créer une campagne",
+    tags=["campagnes"],
+)
+async def campaign_create(
+    db_session: DbSession, caller: CallerDep, rules: Rules, data: CampaignBody
+) -> CampaignOut:
+    """Create a campaign (coordinators for their organisation, admins): every error at once."""
+    row = await campaigns.create_campaign(
+        db_session, data.to_input(), caller=caller, settings=rules, now=_now()
+    )
+    return campaign_out(row)
+
+
+@get("/api/campaigns", summary="Lister les campagnes", tags=["campagnes"])
+async def campaign_list(db_session: DbSession, caller: CallerDep) -> list[CampaignOut]:
+    """Every campaign, the latest first (staff only)."""
+    return [campaign_out(row) for row in await campaigns.list_campaigns(db_session, caller)]
+
+
+@get("/api/campaigns/{campaign_id:int}", summary="Une campagne", tags=["campagnes"])
+async def campaign_detail(
+    db_session: DbSession, caller: CallerDep, campaign_id: FromPath[int]
+) -> CampaignOut:
+    """A campaign with its targets, people and chosen venues."""
+    return campaign_out(await campaigns.get_campaign(db_session, campaign_id, caller))
+
+
+@patch("/api/campaigns/{campaign_id:int}", summary="Modifier une campagne", tags=["campagnes"])
+async def campaign_update(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    campaign_id: FromPath[int],
+    data: JSONBody[CampaignPatch],
+) -> CampaignOut:
+    """Change the given fields; plans computed before can no longer be accepted."""
+    changes = convert(given_fields(data))
+    row = await campaigns.update_campaign(
+        db_session, campaign_id, changes, caller=caller, settings=rules, now=_now()
+    )
+    return campaign_out(row)
+
+
+@post(
+    "/api/campaigns/{campaign_id:int}/plan",
+    status_code=HTTP_201_CREATED,
+    summary="Calculer un plan",
+    tags=["campagnes"],
+)
+async def plan_create(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    jobs: Jobs,
+    settings: AppSettings,
+    campaign_id: FromPath[int],
+) -> Response[PlanOut]:
+    """Compute a plan: 201 with the plan when it ends within the service's wait, otherwise 202
+    with the running plan and its address to follow (``Location``)."""
+    now = _now()
+    campaign, plan = await campaign_plans.start_plan(
+        db_session, campaign_id, caller=caller, now=now
+    )
+    solver = SolverSettings(time_limit_s=campaign.time_limit_s, workers=settings.plan_workers)
+    problem = await campaign_plans.load_problem(
+        db_session, campaign, settings=rules, now=now, solver=solver
+    )
+    await db_session.commit()  # the worker stores the result in its own transaction
+    jobs.start(plan.id, problem)
+    await jobs.wait(plan.id, settings.plan_wait_seconds)
+    await db_session.refresh(plan)
+    location = f"/api/campaigns/{campaign_id}/plans/{plan.id}"
+    if plan.status == RUNNING:
+        return Response(
+            plan_out(plan, jobs.progress(plan.id)),
+            status_code=HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
+    return Response(plan_out(plan), status_code=HTTP_201_CREATED, headers={"Location": location})
+
+
+@get("/api/campaigns/{campaign_id:int}/plans", summary="Plans d'une campagne", tags=["campagnes"])
+async def plan_list(
+    db_session: DbSession, caller: CallerDep, jobs: Jobs, campaign_id: FromPath[int]
+) -> list[PlanOut]:
+    """A campaign's plans, the latest first."""
+    rows = await campaign_plans.list_plans(db_session, campaign_id, caller)
+    return [plan_out(row, jobs.progress(row.id)) for row in rows]
+
+
+@get(
+    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}",
+    summary="Un plan (état, avancement, propositions)",
+    tags=["campagnes"],
+)
+async def plan_detail(
+    db_session: DbSession,
+    caller: CallerDep,
+    jobs: Jobs,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> PlanOut:
+    """A plan: while ``running``, its progress; once ``done``, its figures, proposed sessions
+    and every target period with why it is not met."""
+    row = await campaign_plans.get_plan(db_session, campaign_id, plan_id, caller)
+    return plan_out(row, jobs.progress(row.id))
+
+
+@post(
+    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}/accept",
+    status_code=HTTP_200_OK,
+    summary="Accepter un plan",
+    tags=["campagnes"],
+)
+async def plan_accept(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> PlanOut:
+    """Book every proposed session as a draft through the booking rules, in one transaction:
+    one refusal and nothing is booked (the answer names the session and every violation)."""
+    row = await campaign_plans.accept_plan(
+        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=_now()
+    )
+    return plan_out(row)

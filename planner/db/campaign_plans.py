@@ -1,0 +1,379 @@
+"""Plans of a campaign: the problem read from the database, results stored, acceptance.
+
+:func:`load_problem` turns a stored campaign into the :class:`planner.campaign.CampaignProblem`
+the engine solves (people with their organisation's premises as base, candidate venues, every
+holding session of these people and venues around the period). The engine itself runs outside
+any database session (see ``api/plans.py`` and the ``plan`` command); :func:`finish_plan` stores
+what it proposes. :func:`accept_plan` books every proposed session as a draft through
+:func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from planner.access import Caller
+from planner.campaign import (
+    CampaignProblem,
+    CandidateVenue,
+    Proposal,
+    SolverSettings,
+    StaffMember,
+    Target,
+    max_coverage,
+)
+from planner.db.booking import SessionInput, as_booking, book_session
+from planner.db.campaigns import get_campaign, require_planner
+from planner.db.models import (
+    Campaign,
+    CampaignPlan,
+    Organisation,
+    OutreachSession,
+    Qpv,
+    SessionStaff,
+    Staff,
+    Venue,
+    VenueQpv,
+)
+from planner.errors import BookingRefusedError, ConflictError, NotFoundError
+from planner.session import (
+    SESSION_KIND_LABELS,
+    Booking,
+    EveningWindow,
+    Place,
+    RuleSettings,
+    SessionKind,
+    SessionStatus,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+RUNNING, DONE, FAILED, ACCEPTED = "running", "done", "failed", "accepted"
+INTERRUPTED = "Calcul interrompu (le service a redémarré) : relancez-le."
+
+
+async def load_problem(
+    session: AsyncSession,
+    campaign: Campaign,
+    *,
+    settings: RuleSettings,
+    now: datetime,
+    solver: SolverSettings | None = None,
+) -> CampaignProblem:
+    """The campaign as the engine's problem (see the module docstring)."""
+    codes = [t.qpv_code for t in campaign.targets]
+    chosen: dict[str, set[int]] = {}
+    for choice in campaign.venues:
+        chosen.setdefault(choice.qpv_code, set()).add(choice.venue_id)
+    serving = (
+        await session.execute(
+            select(VenueQpv.venue_id, VenueQpv.qpv_code).where(
+                VenueQpv.qpv_code.in_([c for c in codes if c not in chosen])
+            )
+        )
+    ).all()
+    for venue_id, code in serving:
+        chosen.setdefault(code, set()).add(venue_id)
+    venue_ids = {v for ids in chosen.values() for v in ids}
+    venues = {v.id: v for v in await session.scalars(select(Venue).where(Venue.id.in_(venue_ids)))}
+    candidates = tuple(
+        CandidateVenue(
+            _place(venues[v]),
+            frozenset(code for code, ids in chosen.items() if v in ids),
+        )
+        for v in sorted(venues)
+    )
+    people = {p.staff_id: p for p in campaign.staff}
+    staff = list(await session.scalars(select(Staff).where(Staff.id.in_(people))))
+    org_ids = {s.organisation_id for s in staff}
+    homes = {
+        org: (lon, lat)
+        for org, lon, lat in (
+            await session.execute(
+                select(Organisation.id, Venue.lon, Venue.lat)
+                .join(Venue, Venue.id == Organisation.home_venue_id)
+                .where(Organisation.id.in_(org_ids))
+            )
+        ).all()
+    }
+    members = tuple(
+        StaffMember(
+            staff_id=s.id,
+            organisation_id=s.organisation_id,
+            weekdays=frozenset(d - 1 for d in people[s.id].weekdays),
+            exceptions=frozenset(date.fromisoformat(d) for d in people[s.id].exceptions),
+            max_sessions_per_week=people[s.id].max_sessions_per_week
+            or campaign.max_sessions_per_week,
+            base=homes.get(s.organisation_id),
+        )
+        for s in sorted(staff, key=lambda s: s.id)
+        if s.active
+    )
+    window = EveningWindow(
+        time.fromisoformat(campaign.window_start), time.fromisoformat(campaign.window_end)
+    )
+    return CampaignProblem(
+        targets=tuple(
+            Target(t.qpv_code, t.min_visits, t.weight, t.period_weeks) for t in campaign.targets
+        ),
+        venues=candidates,
+        staff=members,
+        first_day=campaign.first_day,
+        last_day=campaign.last_day,
+        now=now,
+        organisation_id=campaign.organisation_id,
+        kind=SessionKind(campaign.kind),
+        duration=timedelta(minutes=campaign.duration_minutes),
+        window=window,
+        min_gap_days=campaign.min_gap_days,
+        max_travel_km=campaign.max_travel_km,
+        existing=await _existing(session, campaign, venue_ids, set(people)),
+        rules=settings,
+        solver=solver or SolverSettings(time_limit_s=campaign.time_limit_s),
+    )
+
+
+def _place(venue: Venue) -> Place:
+    return Place(venue.id, venue.lon, venue.lat, venue.qpv_code, venue.nearest_qpv_distance_m)
+
+
+async def _existing(
+    session: AsyncSession, campaign: Campaign, venue_ids: set[int], staff_ids: set[int]
+) -> tuple[Booking, ...]:
+    """Holding sessions of these people or venues from the day before to the day after."""
+    start = datetime.combine(campaign.first_day - timedelta(days=1), time.min, tzinfo=PARIS)
+    end = datetime.combine(campaign.last_day + timedelta(days=2), time.min, tzinfo=PARIS)
+    rows = await session.scalars(
+        select(OutreachSession)
+        .where(OutreachSession.status != SessionStatus.CANCELLED.value)
+        .where(OutreachSession.start_at < end, OutreachSession.end_at > start)
+        .where(
+            or_(
+                OutreachSession.venue_id.in_(venue_ids),
+                exists().where(
+                    SessionStaff.session_id == OutreachSession.id,
+                    SessionStaff.staff_id.in_(staff_ids),
+                ),
+            )
+        )
+        .order_by(OutreachSession.id)
+    )
+    return tuple(as_booking(row) for row in rows)
+
+
+async def start_plan(
+    session: AsyncSession,
+    campaign_id: int,
+    *,
+    caller: Caller | None,
+    now: datetime,
+    operator: bool = False,
+) -> tuple[Campaign, CampaignPlan]:
+    """A new plan row, ``running``, for a coordinator of the campaign or an admin (or the
+    command line, ``operator``)."""
+    if operator:
+        campaign = await session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise NotFoundError(f"Aucune campagne n° {campaign_id}.")
+        author = None
+    else:
+        campaign = await get_campaign(session, campaign_id, caller)
+        author = require_planner(caller, campaign.organisation_id).staff_id
+    plan = CampaignPlan(
+        campaign_id=campaign.id,
+        campaign_revision=campaign.revision,
+        status=RUNNING,
+        created_by_id=author,
+        created_at=now,
+    )
+    session.add(plan)
+    await session.flush()
+    return campaign, plan
+
+
+async def get_plan(
+    session: AsyncSession, campaign_id: int, plan_id: int, caller: Caller | None
+) -> CampaignPlan:
+    """One plan of a campaign (404 when either is unknown)."""
+    await get_campaign(session, campaign_id, caller)
+    plan = await session.get(CampaignPlan, plan_id)
+    if plan is None or plan.campaign_id != campaign_id:
+        raise NotFoundError(f"Aucun plan n° {plan_id} pour la campagne n° {campaign_id}.")
+    return plan
+
+
+async def list_plans(
+    session: AsyncSession, campaign_id: int, caller: Caller | None
+) -> list[CampaignPlan]:
+    """A campaign's plans, the latest first."""
+    await get_campaign(session, campaign_id, caller)
+    return list(
+        await session.scalars(
+            select(CampaignPlan)
+            .where(CampaignPlan.campaign_id == campaign_id)
+            .order_by(CampaignPlan.id.desc())
+        )
+    )
+
+
+async def finish_plan(
+    session: AsyncSession,
+    plan_id: int,
+    problem: CampaignProblem,
+    proposal: Proposal,
+    *,
+    now: datetime,
+) -> CampaignPlan:
+    """Store a computed proposal: figures, sessions and outcomes with names for reading."""
+    plan = await session.get(CampaignPlan, plan_id)
+    if plan is None:
+        raise NotFoundError(f"Aucun plan n° {plan_id}.")
+    codes = {o.qpv_code for o in proposal.outcomes}
+    qpv_names = dict(
+        (await session.execute(select(Qpv.code, Qpv.name).where(Qpv.code.in_(codes)))).all()
+    )
+    venue_ids = {s.venue_id for s in proposal.sessions}
+    venue_names = dict(
+        (await session.execute(select(Venue.id, Venue.name).where(Venue.id.in_(venue_ids)))).all()
+    )
+    staff_ids = {a.staff_id for s in proposal.sessions for a in s.staff}
+    people = {
+        sid: (name, org_name)
+        for sid, name, org_name in (
+            await session.execute(
+                select(Staff.id, Staff.name, Organisation.name)
+                .join(Organisation, Organisation.id == Staff.organisation_id)
+                .where(Staff.id.in_(staff_ids))
+            )
+        ).all()
+    }
+    plan.sessions = [
+        {
+            "qpv_code": s.qpv_code,
+            "qpv_name": qpv_names.get(s.qpv_code, s.qpv_code),
+            "venue_id": s.venue_id,
+            "venue_name": venue_names.get(s.venue_id, ""),
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "staff": [
+                {
+                    "staff_id": a.staff_id,
+                    "name": people[a.staff_id][0],
+                    "organisation_id": a.organisation_id,
+                    "organisation_name": people[a.staff_id][1],
+                }
+                for a in s.staff
+            ],
+        }
+        for s in proposal.sessions
+    ]
+    plan.outcomes = [
+        {
+            "qpv_code": o.qpv_code,
+            "qpv_name": qpv_names.get(o.qpv_code, o.qpv_code),
+            "first_day": o.first_day.isoformat(),
+            "last_day": o.last_day.isoformat(),
+            "required": o.required,
+            "planned": o.planned,
+            "met": o.met,
+            "reason": o.reason,
+            "cause": o.cause,
+        }
+        for o in proposal.outcomes
+    ]
+    plan.status = DONE
+    plan.solver_status = proposal.status
+    plan.coverage, plan.coverage_bound = proposal.coverage, proposal.coverage_bound
+    plan.max_coverage = max_coverage(problem)
+    plan.max_load, plan.travel_km = proposal.score.max_load, proposal.score.travel_km
+    plan.first_solution_s, plan.solve_s = proposal.first_solution_s, proposal.solve_s
+    plan.finished_at = now
+    await session.flush()
+    return plan
+
+
+async def fail_plan(session: AsyncSession, plan_id: int, message: str, *, now: datetime) -> None:
+    """Mark a plan failed, with why (French)."""
+    await session.execute(
+        update(CampaignPlan)
+        .where(CampaignPlan.id == plan_id)
+        .values(status=FAILED, message=message, finished_at=now)
+    )
+
+
+async def interrupt_running(session: AsyncSession, *, now: datetime) -> int:
+    """Plans left ``running`` by a stopped service are failed; returns how many."""
+    result = await session.execute(
+        update(CampaignPlan)
+        .where(CampaignPlan.status == RUNNING)
+        .values(status=FAILED, message=INTERRUPTED, finished_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def accept_plan(
+    session: AsyncSession,
+    campaign_id: int,
+    plan_id: int,
+    *,
+    caller: Caller | None,
+    settings: RuleSettings,
+    now: datetime,
+) -> CampaignPlan:
+    """Book every proposed session as a draft through the booking service, all or none.
+
+    A refusal raises :class:`BookingRefusedError` naming the session; the caller's transaction
+    must then be rolled back (the routes do), so that nothing of the plan stays booked.
+    """
+    campaign = await get_campaign(session, campaign_id, caller)
+    known = require_planner(caller, campaign.organisation_id)
+    plan = await get_plan(session, campaign_id, plan_id, caller)
+    if plan.status == ACCEPTED:
+        raise ConflictError(f"Le plan n° {plan_id} a déjà été accepté.")
+    if plan.status != DONE:
+        raise ConflictError(
+            f"Le plan n° {plan_id} n'est pas prêt (calcul en cours ou échoué) : il ne peut "
+            "pas être accepté."
+        )
+    if plan.campaign_revision != campaign.revision:
+        raise ConflictError(
+            "La campagne a été modifiée depuis le calcul de ce plan : relancez le calcul."
+        )
+    label = SESSION_KIND_LABELS[SessionKind(campaign.kind)]
+    booked = []
+    for proposed in plan.sessions or []:
+        start = datetime.fromisoformat(proposed["start"])
+        staff = proposed["staff"]
+        data = SessionInput(
+            kind=SessionKind(campaign.kind),
+            title=f"{label.capitalize()} – {proposed['qpv_name']}",
+            start=start,
+            end=datetime.fromisoformat(proposed["end"]),
+            venue_id=proposed["venue_id"],
+            organisation_id=campaign.organisation_id,
+            staff_ids=tuple(p["staff_id"] for p in staff),
+            partner_ids=tuple(
+                sorted({p["organisation_id"] for p in staff} - {campaign.organisation_id})
+            ),
+            qpv_codes=(proposed["qpv_code"],),
+            description=f"Séance proposée par la campagne « {campaign.name} ».",
+        )
+        try:
+            result = await book_session(session, data, caller=caller, settings=settings, now=now)
+        except BookingRefusedError as refused:
+            local = start.astimezone(PARIS)
+            raise BookingRefusedError(
+                f"Plan non accepté, rien n'a été réservé : la séance du {local:%d/%m/%Y à %H:%M} "
+                f"au QPV {proposed['qpv_code']} est refusée ({refused.message}).",
+                violations=refused.violations,
+            ) from refused
+        booked.append(result.row.id)
+    plan.status = ACCEPTED
+    plan.accepted_session_ids = booked
+    plan.accepted_at = now
+    plan.accepted_by_id = known.staff_id
+    await session.flush()
+    return plan

@@ -1,0 +1,284 @@
+"""Campaigns through HTTP: create with defaults, refuse bad input, plan, follow, accept."""
+
+from __future__ import annotations
+
+import asyncio
+import time as clock
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from api.app import create_app
+from api.settings import Settings
+from planner.db.campaign_plans import INTERRUPTED
+from planner.db.engine import create_engine
+from planner.db.models import CampaignPlan
+from tests.api.test_sessions import _venue
+from tests.conftest import Team
+
+Client = TestClient  # type: ignore[type-arg]
+PARIS = ZoneInfo("Europe/Paris")
+ETOUVIE_QPV = "QN08001M"
+
+
+def _monday(weeks_ahead: int) -> date:
+    today = datetime.now(PARIS).date()
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead)
+
+
+def _campaign(team: Team, **changes: Any) -> dict[str, Any]:
+    first = _monday(3)
+    return {
+        "name": "Campagne de test",
+        "department": "80",
+        "first_day": first.isoformat(),
+        "last_day": (first + timedelta(days=13)).isoformat(),
+        "organisations": [team.mission_locale, team.centre_social],
+        "time_limit_s": 2,
+        **changes,
+    }
+
+
+def _create(client: Client, team: Team, **changes: Any) -> dict[str, Any]:
+    response = client.post(
+        "/api/campaigns", json=_campaign(team, **changes), headers=team.headers("admin")
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def _plan(client: Client, team: Team, campaign: int) -> dict[str, Any]:
+    response = client.post(f"/api/campaigns/{campaign}/plan", headers=team.headers("admin"))
+    assert response.status_code == 201, response.text
+    assert (
+        response.headers["location"] == f"/api/campaigns/{campaign}/plans/{response.json()['id']}"
+    )
+    return dict(response.json())
+
+
+def test_create_campaign_defaults_targets_weights_and_people(client: Client, team: Team) -> None:
+    """Every QPV of the Somme is a target, weighed 3 (never reached); both advisers take part."""
+    body = _create(client, team)
+    assert len(body["targets"]) == 10
+    assert {
+        (t["min_visits"], t["per"], t["weight"], t["weight_basis"]) for t in body["targets"]
+    } == {(1, "week", 3, "not_reached")}
+    assert [s["staff_id"] for s in body["staff"]] == sorted([team.adviser, team.partner])
+    assert body["staff"][0]["weekdays"] == [1, 2, 3, 4, 5]
+    assert (body["organisation_id"], body["window_start"], body["window_end"]) == (
+        team.mission_locale,
+        "17:00",
+        "22:00",
+    )
+    assert (
+        client.get(f"/api/campaigns/{body['id']}", headers=team.headers("manager")).json() == body
+    )
+
+
+def test_create_campaign_refuses_bad_input_with_every_reason(client: Client, team: Team) -> None:
+    """One organisation, dates backwards, an unknown QPV and a stranger: 422 naming each field."""
+    response = client.post(
+        "/api/campaigns",
+        json=_campaign(
+            team,
+            organisations=[team.mission_locale],
+            first_day="2027-03-10",
+            last_day="2027-03-01",
+            targets=[{"qpv_code": "QN99999X"}],
+            staff=[{"staff_id": 9999}],
+            window_start="16:00",
+        ),
+        headers=team.headers("admin"),
+    )
+    body = response.json()
+    assert (response.status_code, body["code"]) == (422, "donnee-invalide")
+    fields = {e["field"]: e["detail"] for e in body["errors"]}
+    assert set(fields) == {"organisations", "last_day", "targets", "staff", "window_start"}
+    assert fields["targets"] == "QPV inconnu(s) : QN99999X"
+    assert fields["window_start"] == (
+        "le créneau doit tenir dans celui de l'organisation, 17:00–22:00"
+    )
+    assert client.get("/api/campaigns", headers=team.headers("admin")).json() == []
+
+
+def test_campaigns_are_for_coordinators_and_admins(client: Client, team: Team) -> None:
+    """Anonymous: 401; an adviser or a manager may not create one (403)."""
+    assert client.post("/api/campaigns", json=_campaign(team)).status_code == 401
+    for who in ("adviser", "manager"):
+        response = client.post("/api/campaigns", json=_campaign(team), headers=team.headers(who))
+        assert response.status_code == 403
+
+
+def test_patch_changes_fields_and_recomputes_targets(client: Client, team: Team) -> None:
+    """A new name bumps the revision; a new default frequency recomputes the targets."""
+    body = _create(client, team)
+    response = client.patch(
+        f"/api/campaigns/{body['id']}",
+        json={"name": "Campagne renommée", "per": "fortnight"},
+        headers=team.headers("admin"),
+    )
+    changed = response.json()
+    assert (response.status_code, changed["name"], changed["revision"]) == (
+        200,
+        "Campagne renommée",
+        1,
+    )
+    assert {t["per"] for t in changed["targets"]} == {"fortnight"}
+    refused = client.patch(
+        f"/api/campaigns/{body['id']}", json={"min_gap_days": 0}, headers=team.headers("admin")
+    )
+    assert refused.status_code == 400
+
+
+def test_plan_visits_the_served_qpv_and_explains_the_others(client: Client, team: Team) -> None:
+    """The only venue serves Etouvie: one visit a week there, every other QPV says why not."""
+    _venue(client, team)
+    campaign = _create(client, team)
+    plan = _plan(client, team, campaign["id"])
+    assert (plan["status"], plan["solver_status"], plan["gap"]) == ("done", "OPTIMAL", 0.0)
+    assert plan["summary"] == {
+        "sessions": 2,
+        "target_periods": 20,
+        "target_periods_met": 2,
+        "qpvs_fully_met": 1,
+        "qpvs": 10,
+    }
+    for session in plan["sessions"]:
+        assert session["qpv_code"] == ETOUVIE_QPV
+        assert {p["staff_id"] for p in session["staff"]} == {team.adviser, team.partner}
+        assert datetime.fromisoformat(session["start"]).astimezone(PARIS).hour == 17
+    unmet = [t for t in plan["targets"] if not t["met"]]
+    assert len(unmet) == 18
+    assert all(t["reason"].startswith("Aucun lieu candidat ne dessert le QPV") for t in unmet)
+
+
+def test_accept_books_drafts_once(client: Client, team: Team) -> None:
+    """Accepting books every proposed session as a draft; accepting again is a conflict."""
+    _venue(client, team)
+    campaign = _create(client, team)
+    plan = _plan(client, team, campaign["id"])
+    url = f"/api/campaigns/{campaign['id']}/plans/{plan['id']}/accept"
+    accepted = client.post(url, headers=team.headers("admin")).json()
+    assert accepted["status"] == "accepted"
+    booked = [
+        client.get(f"/api/sessions/{i}", headers=team.headers("admin")).json()
+        for i in accepted["accepted_session_ids"]
+    ]
+    assert [(s["status"], s["qpvs"], datetime.fromisoformat(s["start"])) for s in booked] == [
+        ("draft", [ETOUVIE_QPV], datetime.fromisoformat(p["start"])) for p in plan["sessions"]
+    ]
+    again = client.post(url, headers=team.headers("admin"))
+    assert (again.status_code, again.json()["detail"]) == (
+        409,
+        f"Le plan n° {plan['id']} a déjà été accepté.",
+    )
+
+
+def test_accept_refused_books_nothing(client: Client, team: Team) -> None:
+    """A booking made since the plan clashes with its second session: 409, and nothing is booked."""
+    venue = _venue(client, team)
+    campaign = _create(client, team)
+    plan = _plan(client, team, campaign["id"])
+    second = plan["sessions"][1]
+    other = _venue(client, team, "Maison de quartier (test)", lat=49.9104, lon=2.3048)
+    clash = client.post(
+        "/api/sessions",
+        json={
+            "kind": "info_session",
+            "title": "Réunion déjà prévue",
+            "start": second["start"],
+            "end": second["end"],
+            "venue_id": other,
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser],
+        },
+        headers=team.headers("admin"),
+    )
+    assert clash.status_code == 201, clash.text
+    response = client.post(
+        f"/api/campaigns/{campaign['id']}/plans/{plan['id']}/accept", headers=team.headers("admin")
+    )
+    body = response.json()
+    assert (response.status_code, body["code"]) == (409, "reservation-refusee")
+    assert body["detail"].startswith("Plan non accepté, rien n'a été réservé : la séance du ")
+    assert body["violations"][0]["session_id"] == clash.json()["session"]["id"]
+    listed = client.get("/api/sessions?status=draft", headers=team.headers("admin")).json()
+    assert [s["id"] for s in listed["items"]] == [clash.json()["session"]["id"]]
+    assert all(s["venue"]["id"] != venue for s in listed["items"])
+    detail = client.get(
+        f"/api/campaigns/{campaign['id']}/plans/{plan['id']}", headers=team.headers("admin")
+    ).json()
+    assert detail["status"] == "done"
+
+
+def test_accept_after_campaign_change_is_refused(client: Client, team: Team) -> None:
+    """A plan computed before a change of the campaign cannot be accepted."""
+    _venue(client, team)
+    campaign = _create(client, team)
+    plan = _plan(client, team, campaign["id"])
+    client.patch(
+        f"/api/campaigns/{campaign['id']}",
+        json={"name": "Autre nom"},
+        headers=team.headers("admin"),
+    )
+    response = client.post(
+        f"/api/campaigns/{campaign['id']}/plans/{plan['id']}/accept", headers=team.headers("admin")
+    )
+    assert (response.status_code, response.json()["detail"]) == (
+        409,
+        "La campagne a été modifiée depuis le calcul de ce plan : relancez le calcul.",
+    )
+
+
+def test_long_plan_answers_202_and_is_followed(settings: Settings, team: Team) -> None:
+    """Without waiting, the plan is answered running (202) and found done at its address."""
+    with TestClient(app=create_app(Settings(**{**_fields(settings), "plan_wait_seconds": 0}))) as c:
+        _venue(c, team)
+        campaign = _create(c, team)
+        response = c.post(f"/api/campaigns/{campaign['id']}/plan", headers=team.headers("admin"))
+        assert (response.status_code, response.json()["status"]) == (202, "running")
+        location = response.headers["location"]
+        deadline = clock.monotonic() + 60
+        body = c.get(location, headers=team.headers("admin")).json()
+        while body["status"] == "running" and clock.monotonic() < deadline:
+            clock.sleep(0.2)
+            body = c.get(location, headers=team.headers("admin")).json()
+        assert (body["status"], body["summary"]["target_periods_met"]) == ("done", 2)
+        listed = c.get(f"/api/campaigns/{campaign['id']}/plans", headers=team.headers("manager"))
+        assert [p["id"] for p in listed.json()] == [body["id"]]
+
+
+def test_plan_left_running_is_failed_at_start(settings: Settings, team: Team) -> None:
+    """A plan a stopped service left running is marked failed, with why, when it starts again."""
+    with TestClient(app=create_app(settings)) as c:
+        campaign = _create(c, team)
+
+    async def leave_running() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            async with async_sessionmaker(engine)() as s, s.begin():
+                row = CampaignPlan(
+                    campaign_id=campaign["id"],
+                    campaign_revision=0,
+                    status="running",
+                    created_at=datetime.now(UTC),
+                )
+                s.add(row)
+                await s.flush()
+                return row.id
+        finally:
+            await engine.dispose()
+
+    plan_id = asyncio.run(leave_running())
+    with TestClient(app=create_app(settings)) as c:
+        body = c.get(
+            f"/api/campaigns/{campaign['id']}/plans/{plan_id}", headers=team.headers("admin")
+        ).json()
+    assert (body["status"], body["message"]) == ("failed", INTERRUPTED)
+
+
+def _fields(settings: Settings) -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
