@@ -319,6 +319,9 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         f"  calendriers      {base}/calendriers\n"
         f"  couverture       {base}/couverture (jeton d'un manager, par exemple de la démo :\n"
         "                   .venv/bin/allervers create-token deleguee.p@demo.invalid)\n"
+        f"  campagnes        {base}/api/campaigns (jeton d'un coordinateur, par exemple de la\n"
+        "                   démo : .venv/bin/allervers create-token "
+        "chef-de-projet.l@demo.invalid)\n"
         "Pour réserver : créez un administrateur et son jeton avec\n"
         "  .venv/bin/allervers create-admin vous@exemple.fr\n"
         "Ctrl+C pour arrêter.",

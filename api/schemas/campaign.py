@@ -225,6 +225,43 @@ class ProgressOut(msgspec.Struct, frozen=True):
     fraction: float
 
 
+class PlannedPerson(msgspec.Struct, frozen=True):
+    """One of the pair of a proposed session."""
+
+    staff_id: int
+    name: str
+    organisation_id: int
+    organisation_name: str
+
+
+class ProposedSessionOut(msgspec.Struct, frozen=True):
+    """A proposed session: QPV, venue, times (Europe/Paris offset) and the pair."""
+
+    qpv_code: str
+    qpv_name: str
+    venue_id: int
+    venue_name: str
+    start: datetime
+    end: datetime
+    staff: list[PlannedPerson]
+
+
+class TargetPeriodOut(msgspec.Struct, frozen=True):
+    """A target over one week or fortnight: visits required and planned, and when short, the
+    cause (``no_venue``, ``no_evening``, ``venues_taken``, ``no_pair``, ``gap``, ``capacity``)
+    and the reason in French."""
+
+    qpv_code: str
+    qpv_name: str
+    first_day: date
+    last_day: date
+    required: int
+    planned: int
+    met: bool
+    reason: str | None
+    cause: str | None
+
+
 class PlanSummary(msgspec.Struct, frozen=True):
     """The plan's figures in a few numbers."""
 
@@ -260,8 +297,8 @@ class PlanOut(msgspec.Struct, frozen=True):
     first_solution_s: float | None
     solve_s: float | None
     summary: PlanSummary | None
-    sessions: list[dict[str, Any]] | None
-    targets: list[dict[str, Any]] | None
+    sessions: list[ProposedSessionOut] | None
+    targets: list[TargetPeriodOut] | None
     accepted_session_ids: list[int] | None
     created_at: datetime
     finished_at: datetime | None
@@ -315,8 +352,10 @@ def plan_out(plan: CampaignPlan, progress: Progress | None = None) -> PlanOut:
         first_solution_s=plan.first_solution_s,
         solve_s=plan.solve_s,
         summary=summary,
-        sessions=plan.sessions,
-        targets=outcomes,
+        sessions=None
+        if plan.sessions is None
+        else msgspec.convert(plan.sessions, list[ProposedSessionOut]),
+        targets=None if outcomes is None else msgspec.convert(outcomes, list[TargetPeriodOut]),
         accepted_session_ids=plan.accepted_session_ids,
         created_at=plan.created_at,
         finished_at=plan.finished_at,

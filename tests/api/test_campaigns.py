@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time as clock
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -282,3 +282,32 @@ def test_plan_left_running_is_failed_at_start(settings: Settings, team: Team) ->
 
 def _fields(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+
+
+def test_plan_keeps_existing_bookings_and_weekdays(client: Client, team: Team) -> None:
+    """People free on Tuesdays only, and busy the first Tuesday: the visits fall on the other
+    Tuesday(s), and none on the first."""
+    venue = _venue(client, team)
+    first = _monday(3)
+    tuesday = first + timedelta(days=1)
+    busy = client.post(
+        "/api/sessions",
+        json={
+            "kind": "info_session",
+            "title": "Réunion d'équipe",
+            "start": datetime.combine(tuesday, time(16, 0), tzinfo=PARIS).isoformat(),
+            "end": datetime.combine(tuesday, time(20, 0), tzinfo=PARIS).isoformat(),
+            "venue_id": venue,
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser],
+        },
+        headers=team.headers("admin"),
+    )
+    assert busy.status_code == 201, busy.text
+    staff = [{"staff_id": who, "weekdays": [2]} for who in (team.adviser, team.partner)]
+    campaign = _create(client, team, staff=staff)
+    plan = _plan(client, team, campaign["id"])
+    days = [datetime.fromisoformat(s["start"]).astimezone(PARIS).date() for s in plan["sessions"]]
+    assert days == [tuesday + timedelta(days=7)]
+    first_week = next(t for t in plan["targets"] if t["qpv_code"] == ETOUVIE_QPV)
+    assert (first_week["met"], first_week["cause"]) == (False, "no_pair")  # only Tuesday fits
