@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.schemas.people import Clock, Department, Name, Siren
-from planner.db.campaigns import CampaignInput, StaffInput, TargetInput, VenueChoice
+from planner.db.campaign_input import CampaignInput, StaffInput, TargetInput, VenueChoice
 from planner.db.models import Campaign, CampaignPlan
 from planner.optimiser import Progress
 from planner.session import SessionKind
