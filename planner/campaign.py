@@ -34,8 +34,7 @@ from planner.session import (
 )
 
 TIMEZONE = "Europe/Paris"
-"""Wall clock of every proposed session (the campaign's territory is metropolitan)."""
-PARIS = ZoneInfo(TIMEZONE)
+"""Default wall clock of a campaign (metropolitan France; overseas campaigns give theirs)."""
 
 Week = tuple[int, int]
 """An ISO (year, week number)."""
@@ -116,6 +115,17 @@ class CampaignProblem:
     """Bookings around the period; holding ones hold their staff and venue."""
     rules: RuleSettings = field(default_factory=RuleSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
+    timezone: str = TIMEZONE
+    """IANA zone of the territory's wall clock: evenings, weeks and days are read in it."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The territory's wall clock."""
+        return ZoneInfo(self.timezone)
+
+    def local_day(self, moment: datetime) -> date:
+        """The territory's calendar day of an instant."""
+        return moment.astimezone(self.zone).date()
 
     @property
     def rule_settings(self) -> RuleSettings:
@@ -138,7 +148,7 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class ProposedSession:
-    """One proposed visit: times are aware datetimes in Europe/Paris."""
+    """One proposed visit: times are aware datetimes in the campaign's zone."""
 
     qpv_code: str
     venue_id: int
@@ -228,8 +238,8 @@ def evenings(problem: CampaignProblem) -> list[tuple[date, datetime, datetime]]:
     found = []
     day = problem.first_day
     while day <= problem.last_day:
-        start = datetime.combine(day, problem.window.start, tzinfo=PARIS)
-        end = (start.astimezone(ZoneInfo("UTC")) + problem.duration).astimezone(PARIS)
+        start = datetime.combine(day, problem.window.start, tzinfo=problem.zone)
+        end = (start.astimezone(ZoneInfo("UTC")) + problem.duration).astimezone(problem.zone)
         fits = end.date() == day and end.time() <= problem.window.end and start < end
         if fits and start >= problem.now:
             found.append((day, start, end))
@@ -277,7 +287,7 @@ def weighted_coverage(problem: CampaignProblem, sessions: Iterable[ProposedSessi
     """The primary objective: weight × min(visits, minimum) summed over target periods."""
     spans = {t.qpv_code: t.period_weeks for t in problem.targets}
     visits = Counter(
-        (s.qpv_code, period_index(problem, spans[s.qpv_code], s.start.astimezone(PARIS).date()))
+        (s.qpv_code, period_index(problem, spans[s.qpv_code], problem.local_day(s.start)))
         for s in sessions
         if s.qpv_code in spans
     )
@@ -327,7 +337,7 @@ def proposal_bookings(problem: CampaignProblem, proposal: Proposal) -> list[Book
             status=SessionStatus.DRAFT,
             start=s.start,
             end=s.end,
-            timezone=TIMEZONE,
+            timezone=problem.timezone,
             place=places[s.venue_id],
             staff=s.staff,
             qpv_codes=(s.qpv_code,),

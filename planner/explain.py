@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from planner.campaign import (
-    PARIS,
     CampaignProblem,
     Period,
     ProposedSession,
@@ -58,7 +57,7 @@ def outcomes(
     """Every target period, ordered by QPV code then date, with a reason when short."""
     spans = {t.qpv_code: t.period_weeks for t in problem.targets}
     planned = Counter(
-        (s.qpv_code, period_index(problem, spans[s.qpv_code], s.start.astimezone(PARIS).date()))
+        (s.qpv_code, period_index(problem, spans[s.qpv_code], problem.local_day(s.start)))
         for s in sessions
         if s.qpv_code in spans
     )

@@ -235,12 +235,14 @@ class PlannedPerson(msgspec.Struct, frozen=True):
 
 
 class ProposedSessionOut(msgspec.Struct, frozen=True):
-    """A proposed session: QPV, venue, times (Europe/Paris offset) and the pair."""
+    """A proposed session: QPV, venue, times (with the offset of the territory's ``timezone``)
+    and the pair."""
 
     qpv_code: str
     qpv_name: str
     venue_id: int
     venue_name: str
+    timezone: str
     start: datetime
     end: datetime
     staff: list[PlannedPerson]

@@ -26,7 +26,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
-from planner.session import Role, RuleSettings, SessionKind, SessionStatus
+from planner.session import OVERSEAS_ZONES, Role, RuleSettings, SessionKind, SessionStatus
 
 PERIODS = {"week": 1, "fortnight": 2}
 WEIGHTS = {"not_reached": 3, "lapsed": 2, "reached": 1}
@@ -290,3 +290,9 @@ async def resolve_venues(
         for choice in data.venues
         for v in sorted(set(choice.venue_ids))
     ]
+
+
+async def target_zones(session: AsyncSession, codes: list[str]) -> set[str]:
+    """The wall-clock zones (IANA) of the departments of these QPVs."""
+    departments = set(await session.scalars(select(Qpv.department_code).where(Qpv.code.in_(codes))))
+    return {OVERSEAS_ZONES.get(d, "Europe/Paris") for d in departments}

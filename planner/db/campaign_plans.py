@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.campaign import (
+    TIMEZONE,
     CampaignProblem,
     CandidateVenue,
     Proposal,
@@ -27,6 +28,7 @@ from planner.campaign import (
     max_coverage,
 )
 from planner.db.booking import SessionInput, as_booking, book_session
+from planner.db.campaign_input import target_zones
 from planner.db.campaigns import get_campaign, require_planner
 from planner.db.models import (
     Campaign,
@@ -112,6 +114,7 @@ async def load_problem(
         for s in sorted(staff, key=lambda s: s.id)
         if s.active
     )
+    zones = await target_zones(session, codes)
     window = EveningWindow(
         time.fromisoformat(campaign.window_start), time.fromisoformat(campaign.window_end)
     )
@@ -133,6 +136,7 @@ async def load_problem(
         existing=await _existing(session, campaign, venue_ids, set(people)),
         rules=settings,
         solver=solver or SolverSettings(time_limit_s=campaign.time_limit_s),
+        timezone=zones.pop() if len(zones) == 1 else TIMEZONE,
     )
 
 
@@ -256,6 +260,7 @@ async def finish_plan(
             "qpv_name": qpv_names.get(s.qpv_code, s.qpv_code),
             "venue_id": s.venue_id,
             "venue_name": venue_names.get(s.venue_id, ""),
+            "timezone": problem.timezone,
             "start": s.start.isoformat(),
             "end": s.end.isoformat(),
             "staff": [
@@ -364,7 +369,7 @@ async def accept_plan(
         try:
             result = await book_session(session, data, caller=caller, settings=settings, now=now)
         except BookingRefusedError as refused:
-            local = start.astimezone(PARIS)
+            local = start.astimezone(ZoneInfo(proposed.get("timezone", TIMEZONE)))
             raise BookingRefusedError(
                 f"Plan non accepté, rien n'a été réservé : la séance du {local:%d/%m/%Y à %H:%M} "
                 f"au QPV {proposed['qpv_code']} est refusée ({refused.message}).",

@@ -37,6 +37,7 @@ from planner.db.campaign_input import (
     resolve_staff,
     resolve_targets,
     resolve_venues,
+    target_zones,
     territory_codes,
     weighted,
 )
@@ -249,6 +250,11 @@ async def _apply(
     staff = await resolve_staff(session, data, errors)
     venues = await resolve_venues(session, data, errors)
     aimed = {t.qpv_code for t in targets}
+    if len(await target_zones(session, sorted(aimed))) > 1:
+        errors["targets"] = (
+            "les QPV visés sont sur des fuseaux horaires différents (métropole et outre-mer) : "
+            "préparez une campagne par territoire"
+        )
     if targets and (stray := sorted({v.qpv_code for v in venues} - aimed)):
         errors["venues"] = "lieux choisis pour des QPV non visés : " + ", ".join(stray)
     if errors or start is None or end is None:

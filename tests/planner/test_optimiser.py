@@ -279,6 +279,19 @@ def test_plan_person_kept_to_their_qpvs() -> None:
     assert plan(problem).sessions == (_session("Q1", 1, MONDAY, (1, 10), (3, 30)),)
 
 
+def test_plan_overseas_campaign_uses_its_wall_clock() -> None:
+    """A campaign in French Guiana plans its evenings at 17:00 Cayenne time, within the rules."""
+    cayenne = ZoneInfo("America/Cayenne")
+    problem = _problem(
+        timezone="America/Cayenne", last_day=MONDAY, now=datetime(2026, 3, 1, tzinfo=cayenne)
+    )
+    proposal = plan(problem)
+    (session,) = proposal.sessions
+    assert session.start == datetime.combine(MONDAY, time(17, 0), tzinfo=cayenne)
+    assert session.start.utcoffset() == timedelta(hours=-3)
+    assert _violations(problem, proposal_bookings(problem, proposal)) == []
+
+
 @st.composite
 def _campaigns(draw: st.DrawFn) -> CampaignProblem:
     """Small random campaigns: few people, venues and QPVs, one or two weeks, some bookings."""
