@@ -17,7 +17,9 @@ that coverage and minimises first the heaviest load, then travel (kilometres fro
 base to the QPV's venues, averaged when the QPV has several), then the number of sessions. The
 greedy plan hints the first phase, so CP-SAT starts from a full feasible plan; the greedy plan is
 also the answer when CP-SAT finds nothing better in the time limit, so the answer is never worse
-than the baseline.
+than the baseline. Each phase is a complete search (which proves small campaigns optimal at once)
+followed, when it did not, by large-neighbourhood search from its best plan (:func:`_search`).
+By default the workers interleave and stop on deterministic time: the same answer every run.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ __all__ = ["Progress", "optimise", "plan"]
 
 COVERAGE_SHARE = 0.6
 """Share of the time limit the coverage phase may use; fairness and travel get the rest."""
+PROOF_SHARE = 0.3
+"""Share of a phase's time given to CP-SAT's complete search before local search takes over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,37 +119,76 @@ def optimise(
     relaxed = lp_bound(model.model)
     reporter.bound = None if relaxed is None else int(relaxed + 1e-6)
     model.hint_sessions(hint)
-    first = _solver(problem, limit * COVERAGE_SHARE)
-    status = first.solve(model.model, reporter.phase("coverage"))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    first = _search(model.model, problem, limit * COVERAGE_SHARE, reporter.phase("coverage"))
+    if first.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    found = model.sessions(first)
-    covered = round(first.objective_value)
-    bound = min(max_coverage(problem), int(first.best_objective_bound + 1e-6))
+    found = model.sessions(first.solver)
+    covered = round(first.solver.objective_value)
+    bound = min(max_coverage(problem), int(first.bound + 1e-6))
     if reporter.bound is not None:
         bound = min(bound, reporter.bound)
-    proven = status == cp_model.OPTIMAL or covered >= bound
-    spent = first.wall_time
+    proven = first.status == cp_model.OPTIMAL or covered >= bound
 
     model.model.add(model.coverage >= covered)
     model.model.minimize(model.balance)
     model.model.clear_hints()  # type: ignore[no-untyped-call]
     model.hint_sessions(found)
-    second = _solver(problem, limit * (1 - COVERAGE_SHARE))
-    status2 = second.solve(model.model, reporter.phase("balance"))
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = model.sessions(second)
-        spent += second.wall_time
+    second = _search(model.model, problem, limit * (1 - COVERAGE_SHARE), reporter.phase("balance"))
+    if second.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = model.sessions(second.solver)
     found.sort(key=lambda s: (s.start, s.qpv_code, s.venue_id))
     return Proposal(
         sessions=tuple(found),
         outcomes=outcomes(problem, found, every),
         score=score(problem, found),
         coverage_bound=covered if proven else max(bound, covered),
-        status="OPTIMAL" if proven and status2 == cp_model.OPTIMAL else "FEASIBLE",
+        status="OPTIMAL" if proven and second.status == cp_model.OPTIMAL else "FEASIBLE",
         first_solution_s=reporter.first_solution_s,
-        solve_s=spent,
+        solve_s=first.seconds + second.seconds,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Searched:
+    """What one phase's search gives: status, the solver holding its best solution, the bound
+    the complete search proved, and the wall seconds both searches took."""
+
+    status: cp_model.CpSolverStatus
+    solver: cp_model.CpSolver
+    bound: float
+    seconds: float
+
+
+def _search(
+    model: cp_model.CpModel,
+    problem: CampaignProblem,
+    seconds: float,
+    callback: cp_model.CpSolverSolutionCallback,
+) -> _Searched:
+    """A complete search for :data:`PROOF_SHARE` of the budget, which proves small campaigns
+    optimal at once; when it does not, large-neighbourhood search from its best solution for
+    the rest (on a Hauts-de-France campaign it finds markedly better plans than the complete
+    search in the same time; it proves nothing, so the complete search's bound stands)."""
+    complete = _solver(problem, seconds * PROOF_SHARE)
+    status = complete.solve(model, callback)
+    spent = complete.wall_time
+    if status not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+        return _Searched(status, complete, complete.best_objective_bound, spent)
+    if status == cp_model.FEASIBLE:  # start from its best solution (else from the hint)
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for index in range(len(model.proto.variables)):
+            variable = model.get_int_var_from_proto_index(index)
+            model.add_hint(variable, complete.value(variable))
+    local = _solver(problem, seconds * (1 - PROOF_SHARE))
+    local.parameters.use_lns_only = True
+    found = local.solve(model, callback)
+    spent += local.wall_time
+    sign = -1 if model.proto.objective.scaling_factor < 0 else 1  # maximising: scaled by -1
+    if found in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+        status == cp_model.UNKNOWN or sign * local.objective_value < sign * complete.objective_value
+    ):
+        return _Searched(cp_model.FEASIBLE, local, complete.best_objective_bound, spent)
+    return _Searched(status, complete, complete.best_objective_bound, spent)
 
 
 def _solver(problem: CampaignProblem, seconds: float) -> cp_model.CpSolver:
@@ -178,9 +221,10 @@ class _Reporter:
         """The linear relaxation's bound on the coverage, when known."""
 
     def best_bound(self, solver_bound: float) -> int:
-        """The tighter of CP-SAT's bound and the linear relaxation's."""
+        """The tightest bound proven so far: CP-SAT's, the linear relaxation's."""
         found = int(solver_bound + 1e-6)
-        return found if self.bound is None else min(found, self.bound)
+        self.bound = found if self.bound is None else min(found, self.bound)
+        return self.bound
 
     def phase(self, name: str) -> cp_model.CpSolverSolutionCallback:
         reporter = self
