@@ -26,7 +26,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
-from planner.session import OVERSEAS_ZONES, Role, RuleSettings, SessionKind, SessionStatus
+from planner.session import OVERSEAS_ZONES, PUBLIC, Role, RuleSettings, SessionKind
 
 PERIODS = {"week": 1, "fortnight": 2}
 WEIGHTS = {"not_reached": 3, "lapsed": 2, "reached": 1}
@@ -194,7 +194,8 @@ async def resolve_targets(
 async def weighted(
     session: AsyncSession, targets: list[CampaignTarget], first_day: date, now: datetime
 ) -> list[CampaignTarget]:
-    """Fill in default weights from each QPV's last visit before the campaign (or now)."""
+    """Fill in default weights from each QPV's last visit before the campaign (or now): the
+    latest published or completed session serving it (drafts never reached anyone)."""
     missing = [t.qpv_code for t in targets if t.weight_basis != "given"]
     if not missing:
         return targets
@@ -205,7 +206,7 @@ async def weighted(
                 select(SessionQpv.qpv_code, func.max(OutreachSession.start_at))
                 .join(OutreachSession, OutreachSession.id == SessionQpv.session_id)
                 .where(SessionQpv.qpv_code.in_(missing))
-                .where(OutreachSession.status != SessionStatus.CANCELLED.value)
+                .where(OutreachSession.status.in_([s.value for s in PUBLIC]))
                 .where(OutreachSession.start_at < cutoff)
                 .group_by(SessionQpv.qpv_code)
             )

@@ -15,7 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from planner.db.campaign_plans import INTERRUPTED
 from planner.db.engine import create_engine
-from planner.db.models import CampaignPlan
+from planner.db.models import CampaignPlan, OutreachSession, SessionQpv
 from tests.api.test_sessions import _venue
 from tests.conftest import Team
 
@@ -311,3 +311,47 @@ def test_plan_keeps_existing_bookings_and_weekdays(client: Client, team: Team) -
     assert days == [tuesday + timedelta(days=7)]
     first_week = next(t for t in plan["targets"] if t["qpv_code"] == ETOUVIE_QPV)
     assert (first_week["met"], first_week["cause"]) == (False, "no_pair")  # only Tuesday fits
+
+
+def test_default_weights_follow_coverage(client: Client, team: Team) -> None:
+    """Visited last week: weight 1; two months ago: 2; only a draft: never reached, 3."""
+    venue = _venue(client, team)
+    now = datetime.now(PARIS)
+
+    async def past(code: str, days: int, status: str) -> None:
+        engine = create_engine(client.app.state.settings.database_url)
+        try:
+            async with async_sessionmaker(engine)() as s, s.begin():
+                start = now - timedelta(days=days)
+                row = OutreachSession(
+                    kind="neighbourhood_session",
+                    title="Séance passée (test)",
+                    description="",
+                    internal_notes="",
+                    start_at=start,
+                    end_at=start + timedelta(hours=2),
+                    timezone="Europe/Paris",
+                    venue_id=venue,
+                    organisation_id=team.mission_locale,
+                    status=status,
+                    revision=0,
+                    created_at=start,
+                    updated_at=start,
+                    qpvs=[SessionQpv(qpv_code=code)],
+                )
+                s.add(row)
+        finally:
+            await engine.dispose()
+
+    for code_, days, status in (
+        (ETOUVIE_QPV, 5, "completed"),
+        ("QN08003M", 60, "completed"),
+        ("QN08006M", 5, "draft"),
+    ):
+        asyncio.run(past(code_, days, status))
+    weights = {
+        t["qpv_code"]: (t["weight"], t["weight_basis"]) for t in _create(client, team)["targets"]
+    }
+    assert weights[ETOUVIE_QPV] == (1, "reached")
+    assert weights["QN08003M"] == (2, "lapsed")
+    assert weights["QN08006M"] == (3, "not_reached")
