@@ -80,12 +80,13 @@ def _solve(problem: CampaignProblem) -> Proposal:
 def _report(campaign_id: int, plan_id: int, name: str, proposal: Proposal) -> list[str]:
     met = sum(o.met for o in proposal.outcomes)
     causes = Counter(o.cause for o in proposal.outcomes if o.cause is not None)
+    gap = f"{proposal.gap * 100:.1f} %".replace(".", ",")  # French decimal comma
     lines = [
         f"Plan n° {plan_id} de la campagne n° {campaign_id} « {name} » : {proposal.status}.",
         f"  {len(proposal.sessions)} séance(s) proposée(s) ; périodes-cibles atteintes : "
         f"{met}/{len(proposal.outcomes)}.",
         f"  Couverture pondérée {proposal.coverage} (borne prouvée {proposal.coverage_bound}, "
-        f"écart {proposal.gap:.1%}) ; charge maximale {proposal.score.max_load} séance(s) ; "
+        f"écart {gap}) ; charge maximale {proposal.score.max_load} séance(s) ; "
         f"{proposal.score.travel_km} km.",
     ]
     for session in proposal.sessions[:10]:

@@ -29,6 +29,10 @@ def test_plan_command_stores_and_summarises(
         lines[0] == f"Plan n° 1 de la campagne n° {campaign['id']} « Campagne de test » : OPTIMAL."
     )
     assert lines[1] == "  2 séance(s) proposée(s) ; périodes-cibles atteintes : 2/20."
+    assert lines[2] == (
+        "  Couverture pondérée 6 (borne prouvée 6, écart 0,0 %) ; charge maximale 2 séance(s) ; "
+        "0 km."
+    )
     assert f"QPV {ETOUVIE_QPV}" in lines[3]
     assert "  Périodes non atteintes (18) : aucun lieu candidat ne dessert le QPV." in lines
     stored = client.get(
