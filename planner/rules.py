@@ -30,6 +30,7 @@ from planner.session import (
     Booking,
     EveningWindow,
     Notice,
+    Place,
     RuleSettings,
     SessionKind,
     SessionStatus,
@@ -63,6 +64,7 @@ __all__ = [
     "check_editable",
     "check_transition",
     "series_starts",
+    "travel_shortfall",
     "travel_time",
 ]
 
@@ -250,38 +252,68 @@ def _check_conflicts(case: _Case) -> Iterator[Violation]:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class TravelShortfall:
+    """Two sessions of one person too close in time for the distance between their venues."""
+
+    metres: float
+    needed: timedelta
+    """Travel time and margin (:func:`travel_time`)."""
+    gap: timedelta
+    """Time between the end of the first and the start of the second."""
+    before: bool
+    """The other session comes first."""
+
+
+def travel_shortfall(
+    here: Place,
+    start: datetime,
+    end: datetime,
+    there: Place,
+    other_start: datetime,
+    other_end: datetime,
+    settings: RuleSettings,
+) -> TravelShortfall | None:
+    """Rule 3 for one pair of sessions (aware datetimes): why the gap between them does not
+    cover the travel between their venues, or ``None`` when it does or the rule does not apply
+    (same venue, a venue unplaced, overlapping sessions: rule 2's)."""
+    if (
+        there.venue_id == here.venue_id
+        or here.lon is None
+        or here.lat is None
+        or there.lon is None
+        or there.lat is None
+        or _overlap(start, end, other_start, other_end)
+    ):
+        return None
+    metres = geodesic_m(here.lon, here.lat, there.lon, there.lat)
+    needed = travel_time(metres, settings)
+    before = other_end <= start
+    gap = start - other_end if before else other_start - end
+    return TravelShortfall(metres, needed, gap, before) if gap < needed else None
+
+
 def _check_travel(case: _Case) -> Iterator[Violation]:
     """Rule 3: between two sessions of one person at different placed venues, the gap covers
     :func:`travel_time`. Overlapping pairs are rule 2's; an unplaced venue skips the pair."""
     here, start, end = case.booking.place, case.start, case.end
-    if here.lon is None or here.lat is None:
-        return
     for other, other_start, other_end in case.spans:
         there = other.place
         shared = _staff(case.booking) & _staff(other)
-        if (
-            not shared
-            or there.venue_id == here.venue_id
-            or there.lon is None
-            or there.lat is None
-            or _overlap(start, end, other_start, other_end)
-        ):
+        if not shared:
             continue
-        metres = geodesic_m(here.lon, here.lat, there.lon, there.lat)
-        needed = travel_time(metres, case.settings)
-        before = other_end <= start
-        gap = start - other_end if before else other_start - end
-        if gap >= needed:
+        short = travel_shortfall(here, start, end, there, other_start, other_end, case.settings)
+        if short is None:
             continue
-        origin, destination = (there, here) if before else (here, there)
+        origin, destination = (there, here) if short.before else (here, there)
         for staff_id in sorted(shared):
             yield Violation(
                 "trajet-impossible",
                 f"L'intervenant n° {staff_id} ne peut pas aller à temps du lieu "
                 f"n° {origin.venue_id} au lieu n° {destination.venue_id} : "
-                f"{text.distance(metres)} à vol d'oiseau demandent {text.duration(needed)} "
-                f"(trajet et marge), il n'y a que {text.duration(gap)} entre cette séance et "
-                f"la {text.session_name(other)}.",
+                f"{text.distance(short.metres)} à vol d'oiseau demandent "
+                f"{text.duration(short.needed)} (trajet et marge), il n'y a que "
+                f"{text.duration(short.gap)} entre cette séance et la {text.session_name(other)}.",
                 session_id=other.id,
             )
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from geo.measure import geodesic_m
 from planner.campaign import (
     CampaignProblem,
     CandidateVenue,
@@ -25,7 +24,7 @@ from planner.campaign import (
     week_of,
     weeks,
 )
-from planner.rules import travel_time
+from planner.rules import travel_shortfall
 from planner.session import HOLDING, Assignment, Booking, Place, RuleSettings
 
 
@@ -125,20 +124,10 @@ def _person_blocked(
     """Rules 2 and 3: the person's booking overlaps, or leaves no time to travel."""
     if _overlap(start, end, booking):
         return True
-    there = booking.place
-    if (
-        there.venue_id == place.venue_id
-        or place.lon is None
-        or place.lat is None
-        or there.lon is None
-        or there.lat is None
-    ):
-        return False
-    needed = travel_time(geodesic_m(place.lon, place.lat, there.lon, there.lat), settings)
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    other_start, other_end = booking.start.astimezone(UTC), booking.end.astimezone(UTC)
-    gap = start - other_end if other_end <= start else other_start - end
-    return gap < needed
+    shortfall = travel_shortfall(
+        place, start, end, booking.place, booking.start, booking.end, settings
+    )
+    return shortfall is not None
 
 
 def session_for(slot: Slot, first: StaffMember, second: StaffMember) -> ProposedSession:

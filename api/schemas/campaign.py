@@ -8,7 +8,14 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.schemas.people import Clock, Department, Name, Siren
-from planner.db.campaign_input import CampaignInput, StaffInput, TargetInput, VenueChoice
+from planner.db.campaign_input import (
+    PERIOD_NAMES,
+    CampaignInput,
+    StaffInput,
+    TargetInput,
+    VenueChoice,
+)
+from planner.db.campaigns import venue_choices
 from planner.db.models import Campaign, CampaignPlan
 from planner.optimiser import Progress
 from planner.session import SessionKind
@@ -179,10 +186,6 @@ class CampaignOut(msgspec.Struct, frozen=True):
 
 def campaign_out(row: Campaign) -> CampaignOut:
     """Present a campaign."""
-    per = {1: "week", 2: "fortnight"}
-    chosen: dict[str, list[int]] = {}
-    for choice in row.venues:
-        chosen.setdefault(choice.qpv_code, []).append(choice.venue_id)
     return CampaignOut(
         id=row.id,
         name=row.name,
@@ -193,14 +196,16 @@ def campaign_out(row: Campaign) -> CampaignOut:
         last_day=row.last_day,
         organisations=[o.organisation_id for o in row.organisations],
         targets=[
-            TargetOut(t.qpv_code, t.min_visits, per[t.period_weeks], t.weight, t.weight_basis)
+            TargetOut(
+                t.qpv_code, t.min_visits, PERIOD_NAMES[t.period_weeks], t.weight, t.weight_basis
+            )
             for t in row.targets
         ],
         staff=[
             StaffOut(s.staff_id, list(s.weekdays), list(s.exceptions), s.max_sessions_per_week)
             for s in row.staff
         ],
-        venues=[VenuesOut(code, ids) for code, ids in chosen.items()],
+        venues=[VenuesOut(code, ids) for code, ids in venue_choices(row).items()],
         kind=row.kind,
         duration_minutes=row.duration_minutes,
         window_start=row.window_start,

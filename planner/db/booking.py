@@ -102,7 +102,8 @@ def snapshot(row: OutreachSession) -> dict[str, Any]:
     }
 
 
-def _place(venue: Venue) -> Place:
+def venue_place(venue: Venue) -> Place:
+    """A stored venue as the rules and the planner see it."""
     return Place(
         venue_id=venue.id,
         lon=venue.lon,
@@ -121,7 +122,7 @@ def as_booking(row: OutreachSession) -> Booking:
         start=row.start_at,
         end=row.end_at,
         timezone=row.timezone,
-        place=_place(row.venue),
+        place=venue_place(row.venue),
         staff=tuple(Assignment(s.staff_id, s.organisation_id) for s in row.staff),
         qpv_codes=tuple(q.qpv_code for q in row.qpvs),
         organisation_id=row.organisation_id,
@@ -335,7 +336,7 @@ def _new_booking(data: SessionInput, parts: _Parts, status: SessionStatus) -> Bo
         start=data.start,
         end=data.end,
         timezone=timezone_for(parts.venue.insee_code),
-        place=_place(parts.venue),
+        place=venue_place(parts.venue),
         staff=tuple(Assignment(s.id, s.organisation_id) for s in parts.staff),
         qpv_codes=parts.qpv_codes,
         organisation_id=parts.organisation.id,

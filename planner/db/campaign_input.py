@@ -29,6 +29,7 @@ from planner.db.models import (
 from planner.session import OVERSEAS_ZONES, PUBLIC, Role, RuleSettings, SessionKind
 
 PERIODS = {"week": 1, "fortnight": 2}
+PERIOD_NAMES = {weeks: name for name, weeks in PERIODS.items()}
 WEIGHTS = {"not_reached": 3, "lapsed": 2, "reached": 1}
 LAPSED_AFTER_DAYS = 30
 MAX_DAYS = 92

@@ -27,7 +27,7 @@ from planner.campaign import (
     Target,
     max_coverage,
 )
-from planner.db.booking import SessionInput, as_booking, book_session
+from planner.db.booking import SessionInput, as_booking, book_session, venue_place
 from planner.db.campaign_input import target_zones
 from planner.db.campaigns import get_campaign, require_planner
 from planner.db.models import (
@@ -46,7 +46,6 @@ from planner.session import (
     SESSION_KIND_LABELS,
     Booking,
     EveningWindow,
-    Place,
     RuleSettings,
     SessionKind,
     SessionStatus,
@@ -83,7 +82,7 @@ async def load_problem(
     venues = {v.id: v for v in await session.scalars(select(Venue).where(Venue.id.in_(venue_ids)))}
     candidates = tuple(
         CandidateVenue(
-            _place(venues[v]),
+            venue_place(venues[v]),
             frozenset(code for code, ids in chosen.items() if v in ids),
         )
         for v in sorted(venues)
@@ -138,10 +137,6 @@ async def load_problem(
         solver=solver or SolverSettings(time_limit_s=campaign.time_limit_s),
         timezone=zones.pop() if len(zones) == 1 else TIMEZONE,
     )
-
-
-def _place(venue: Venue) -> Place:
-    return Place(venue.id, venue.lon, venue.lat, venue.qpv_code, venue.nearest_qpv_distance_m)
 
 
 async def _existing(

@@ -27,7 +27,7 @@ from planner.access import Caller, require_caller
 from planner.db.audit import record
 from planner.db.booking import organisation_window
 from planner.db.campaign_input import (
-    PERIODS,
+    PERIOD_NAMES,
     CampaignInput,
     StaffInput,
     TargetInput,
@@ -154,10 +154,6 @@ async def update_campaign(
 
 def current_input(row: Campaign) -> CampaignInput:
     """A stored campaign as the input that would make it again (targets and people explicit)."""
-    per = {weeks: name for name, weeks in PERIODS.items()}
-    venues: dict[str, list[int]] = {}
-    for choice in row.venues:
-        venues.setdefault(choice.qpv_code, []).append(choice.venue_id)
     return CampaignInput(
         name=row.name,
         first_day=row.first_day,
@@ -170,7 +166,7 @@ def current_input(row: Campaign) -> CampaignInput:
             TargetInput(
                 t.qpv_code,
                 t.min_visits,
-                per[t.period_weeks],
+                PERIOD_NAMES[t.period_weeks],
                 t.weight if t.weight_basis == "given" else None,
             )
             for t in row.targets
@@ -184,7 +180,7 @@ def current_input(row: Campaign) -> CampaignInput:
             )
             for s in row.staff
         ),
-        venues=tuple(VenueChoice(code, tuple(ids)) for code, ids in venues.items()),
+        venues=tuple(VenueChoice(code, tuple(ids)) for code, ids in venue_choices(row).items()),
         kind=SessionKind(row.kind),
         duration_minutes=row.duration_minutes,
         window_start=row.window_start,
@@ -194,6 +190,14 @@ def current_input(row: Campaign) -> CampaignInput:
         max_travel_km=row.max_travel_km,
         time_limit_s=row.time_limit_s,
     )
+
+
+def venue_choices(row: Campaign) -> dict[str, list[int]]:
+    """The venues the coordinator chose, by QPV code."""
+    chosen: dict[str, list[int]] = {}
+    for choice in row.venues:
+        chosen.setdefault(choice.qpv_code, []).append(choice.venue_id)
+    return chosen
 
 
 def snapshot(row: Campaign) -> dict[str, Any]:

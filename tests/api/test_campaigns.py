@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time as clock
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -235,7 +236,7 @@ def test_accept_after_campaign_change_is_refused(client: Client, team: Team) -> 
 
 def test_long_plan_answers_202_and_is_followed(settings: Settings, team: Team) -> None:
     """Without waiting, the plan is answered running (202) and found done at its address."""
-    with TestClient(app=create_app(Settings(**{**_fields(settings), "plan_wait_seconds": 0}))) as c:
+    with TestClient(app=create_app(replace(settings, plan_wait_seconds=0))) as c:
         _venue(c, team)
         campaign = _create(c, team)
         response = c.post(f"/api/campaigns/{campaign['id']}/plan", headers=team.headers("admin"))
@@ -278,10 +279,6 @@ def test_plan_left_running_is_failed_at_start(settings: Settings, team: Team) ->
             f"/api/campaigns/{campaign['id']}/plans/{plan_id}", headers=team.headers("admin")
         ).json()
     assert (body["status"], body["message"]) == ("failed", INTERRUPTED)
-
-
-def _fields(settings: Settings) -> dict[str, Any]:
-    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
 
 
 def test_plan_keeps_existing_bookings_and_weekdays(client: Client, team: Team) -> None:
