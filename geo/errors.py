@@ -1,12 +1,11 @@
-"""Errors raised by the geo room; each carries a stable code and a French message for people."""
+"""Errors raised by the geo room; each carries a French message for people (its code and status
+are in ``api/errors.py``'s table)."""
 
 from __future__ import annotations
 
 
 class GeoError(Exception):
-    """Base of the geo room's errors: ``code`` is stable, ``message`` is French."""
-
-    code = "geo"
+    """Base of the geo room's errors: ``message`` is French."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -15,5 +14,3 @@ class GeoError(Exception):
 
 class ReferenceDataError(GeoError):
     """A reference file (QPV perimeters, communes) cannot be read as the official schema."""
-
-    code = "fichier-reference-invalide"

@@ -42,8 +42,6 @@ class Candidate:
 class GeocoderUnavailableError(GeoError):
     """A provider (or every provider of a chain) cannot answer now; try again later."""
 
-    code = "geocodeur-indisponible"
-
     def __init__(self, message: str, *, provider: str) -> None:
         super().__init__(message)
         self.provider = provider

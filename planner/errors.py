@@ -1,6 +1,7 @@
 """Domain errors of the planner. Services raise these; ``api/errors.py`` maps them to HTTP.
 
-Each error has a stable ``code`` and a French ``message`` fit for a person.
+Each error carries a French ``message`` fit for a person; its HTTP status and stable code live
+in ``api/errors.py``'s table only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 class DomainError(Exception):
     """Base of the planner's errors."""
 
-    code = "erreur-metier"
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -26,13 +25,9 @@ class DomainError(Exception):
 class NotFoundError(DomainError):
     """The thing asked for does not exist (unknown QPV code, commune, session…)."""
 
-    code = "introuvable"
-
 
 class InvalidInputError(DomainError):
     """Values given by the caller break domain constraints; ``errors`` maps fields to reasons."""
-
-    code = "donnee-invalide"
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field} : {reason}" for field, reason in errors.items()))
@@ -42,13 +37,9 @@ class InvalidInputError(DomainError):
 class DatabaseUnavailableError(DomainError):
     """The database cannot be reached; the caller may try again later."""
 
-    code = "base-indisponible"
-
 
 class AddressNotFoundError(DomainError):
     """No geocoder found anything for the address typed."""
-
-    code = "adresse-introuvable"
 
 
 class AmbiguousAddressError(DomainError):
@@ -56,8 +47,6 @@ class AmbiguousAddressError(DomainError):
 
     ``candidates`` are plain values (``geo.geocoding.Candidate``), best first.
     """
-
-    code = "adresse-ambigue"
 
     def __init__(self, message: str, *, candidates: Sequence[Candidate]) -> None:
         super().__init__(message)
@@ -67,25 +56,17 @@ class AmbiguousAddressError(DomainError):
 class ConflictError(DomainError):
     """The change would break a uniqueness rule (the same venue twice, …)."""
 
-    code = "conflit"
-
 
 class AuthenticationError(DomainError):
     """No valid token: the caller is unknown (missing, wrong or revoked token)."""
-
-    code = "non-authentifie"
 
 
 class PermissionDeniedError(DomainError):
     """The caller is known but may not do this."""
 
-    code = "interdit"
-
 
 class BookingRefusedError(DomainError):
     """Hard booking rules are broken; ``violations`` lists every one (``planner.session``)."""
-
-    code = "reservation-refusee"
 
     def __init__(self, message: str, *, violations: Sequence[Violation]) -> None:
         super().__init__(message)
