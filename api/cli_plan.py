@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from tqdm import tqdm
 
 from api.settings import Settings
-from planner.campaign import CampaignProblem, Proposal, SolverSettings
 from planner.db.campaign_plans import fail_plan, finish_plan, load_problem, start_plan
 from planner.db.engine import create_engine
-from planner.explain import CAUSES, french_day
-from planner.optimiser import Progress, plan
+from planner.planning.campaign import CampaignProblem, Proposal, SolverSettings
+from planner.planning.explain import CAUSES, french_day
+from planner.planning.optimiser import Progress, plan
 
 FAILED = "Le calcul a été interrompu depuis la ligne de commande."
 

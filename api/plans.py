@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from planner.campaign import CampaignProblem
 from planner.db.campaign_plans import fail_plan, finish_plan, interrupt_running
-from planner.optimiser import Progress, plan
+from planner.planning.campaign import CampaignProblem
+from planner.planning.optimiser import Progress, plan
 
 logger = logging.getLogger("allervers.plans")
 FAILED_MESSAGE = (

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a script
 from geo.index import AreaIndex
 from geo.reference import QpvRecord, bundled_path, read_qpv_file
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     CandidateVenue,
     Proposal,
@@ -44,11 +44,11 @@ from planner.campaign import (
     Target,
     proposal_bookings,
 )
-from planner.greedy import greedy_plan
-from planner.optimiser import Progress, plan
+from planner.planning.greedy import greedy_plan
+from planner.planning.optimiser import Progress, plan
+from planner.planning.slots import candidate_slots
 from planner.rules import check_booking
 from planner.session import Assignment, Booking, Place, SessionKind, SessionStatus
-from planner.slots import candidate_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_DAY = date(2027, 1, 4)

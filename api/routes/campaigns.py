@@ -23,9 +23,9 @@ from api.schemas.campaign import (
 )
 from api.settings import Settings
 from planner.access import Caller
-from planner.campaign import SolverSettings
 from planner.db import campaign_plans, campaigns
 from planner.db.campaign_plans import RUNNING
+from planner.planning.campaign import SolverSettings
 from planner.session import RuleSettings
 
 DbSession = NamedDependency[AsyncSession]

@@ -1,10 +1,11 @@
 """Plans of a campaign: the problem read from the database, results stored, acceptance.
 
-:func:`load_problem` turns a stored campaign into the :class:`planner.campaign.CampaignProblem`
-the engine solves (people with their organisation's premises as base, candidate venues, every
-holding session of these people and venues around the period). The engine itself runs outside
-any database session (see ``api/plans.py`` and the ``plan`` command); :func:`finish_plan` stores
-what it proposes. :func:`accept_plan` books every proposed session as a draft through
+:func:`load_problem` turns a stored campaign into the
+:class:`planner.planning.campaign.CampaignProblem` the engine solves (people with their
+organisation's premises as base, candidate venues, every holding session of these people and
+venues around the period). The engine itself runs outside any database session (see
+``api/plans.py`` and the ``plan`` command); :func:`finish_plan` stores what it proposes.
+:func:`accept_plan` books every proposed session as a draft through
 :func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
 """
 
@@ -17,16 +18,6 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
-from planner.campaign import (
-    TIMEZONE,
-    CampaignProblem,
-    CandidateVenue,
-    Proposal,
-    SolverSettings,
-    StaffMember,
-    Target,
-    max_coverage,
-)
 from planner.db.booking import SessionInput, as_booking, book_session, venue_place
 from planner.db.campaign_input import target_zones
 from planner.db.campaigns import get_campaign, require_planner
@@ -42,6 +33,16 @@ from planner.db.models import (
     VenueQpv,
 )
 from planner.errors import BookingRefusedError, ConflictError, NotFoundError
+from planner.planning.campaign import (
+    TIMEZONE,
+    CampaignProblem,
+    CandidateVenue,
+    Proposal,
+    SolverSettings,
+    StaffMember,
+    Target,
+    max_coverage,
+)
 from planner.session import (
     SESSION_KIND_LABELS,
     Booking,

@@ -4,8 +4,8 @@ Evening by evening, in date order, it gives each target still short of its minim
 period (the heaviest first, then by QPV code) the first free venue serving it and the two
 least-loaded free people from two organisations (ties by distance from their base, then staff
 id). Simple and deterministic: the same problem always gives the same plan, and every session it
-proposes passes the hard booking rules, since it only uses :func:`planner.slots.candidate_slots`
-and keeps the same constraints as the model.
+proposes passes the hard booking rules, since it only uses
+:func:`planner.planning.slots.candidate_slots` and keeps the same constraints as the model.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
 
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     Proposal,
     ProposedSession,
@@ -25,8 +25,8 @@ from planner.campaign import (
     score,
     travel_km,
 )
-from planner.explain import outcomes
-from planner.slots import Slot, candidate_slots, remaining_capacity, session_for
+from planner.planning.explain import outcomes
+from planner.planning.slots import Slot, candidate_slots, remaining_capacity, session_for
 
 __all__ = ["greedy_plan", "greedy_sessions"]
 

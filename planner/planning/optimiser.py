@@ -10,16 +10,17 @@ person and a venue at most once an evening (rule 2; the slots already avoid exis
 rules 2 and 3), each person's weekly maximum less their existing sessions, the minimum gap between
 two visits to one QPV (at least one evening).
 
-Two phases make the lexicographic objective of :class:`planner.campaign.Score` exact: the first
-maximises the priority-weighted coverage; the bound reported on it is the tighter of CP-SAT's and
-the model's linear relaxation's (:mod:`planner.relaxation`, solved first); the second keeps
-that coverage and minimises first the heaviest load, then travel (kilometres from each person's
-base to the QPV's venues, averaged when the QPV has several), then the number of sessions. The
-greedy plan hints the first phase, so CP-SAT starts from a full feasible plan; the greedy plan is
-also the answer when CP-SAT finds nothing better in the time limit, so the answer is never worse
-than the baseline. Each phase is a complete search (which proves small campaigns optimal at once)
-followed, when it did not, by large-neighbourhood search from its best plan (:func:`_search`).
-By default the workers interleave and stop on deterministic time: the same answer every run.
+Two phases make the lexicographic objective of :class:`planner.planning.campaign.Score` exact:
+the first maximises the priority-weighted coverage; the bound reported on it is the tighter of
+CP-SAT's and the model's linear relaxation's (:mod:`planner.planning.relaxation`, solved first);
+the second keeps that coverage and minimises first the heaviest load, then travel (kilometres
+from each person's base to the QPV's venues, averaged when the QPV has several), then the number
+of sessions. The greedy plan hints the first phase, so CP-SAT starts from a full feasible plan;
+the greedy plan is also the answer when CP-SAT finds nothing better in the time limit, so the
+answer is never worse than the baseline. Each phase is a complete search (which proves small
+campaigns optimal at once) followed, when it did not, by large-neighbourhood search from its
+best plan (:func:`_search`). By default the workers interleave and stop on deterministic time:
+the same answer every run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     Proposal,
     ProposedSession,
@@ -44,10 +45,10 @@ from planner.campaign import (
     score,
     travel_km,
 )
-from planner.explain import outcomes
-from planner.greedy import greedy_sessions
-from planner.relaxation import lp_bound
-from planner.slots import Slot, candidate_slots, remaining_capacity, session_for
+from planner.planning.explain import outcomes
+from planner.planning.greedy import greedy_sessions
+from planner.planning.relaxation import lp_bound
+from planner.planning.slots import Slot, candidate_slots, remaining_capacity, session_for
 
 __all__ = ["Progress", "optimise", "plan"]
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     CandidateVenue,
     ProposedSession,
@@ -20,8 +20,8 @@ from planner.campaign import (
     TargetOutcome,
     proposal_bookings,
 )
-from planner.greedy import greedy_plan
-from planner.optimiser import plan
+from planner.planning.greedy import greedy_plan
+from planner.planning.optimiser import plan
 from planner.rules import check_booking
 from planner.session import (
     Assignment,

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     Period,
     ProposedSession,
@@ -23,7 +23,7 @@ from planner.campaign import (
     period_index,
     periods,
 )
-from planner.slots import Slot
+from planner.planning.slots import Slot
 
 CAUSES = {
     "no_venue": "aucun lieu candidat ne dessert le QPV",

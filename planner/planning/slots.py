@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from planner.campaign import (
+from planner.planning.campaign import (
     CampaignProblem,
     CandidateVenue,
     ProposedSession,

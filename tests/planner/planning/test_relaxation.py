@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
-from planner.campaign import CampaignProblem
-from planner.optimiser import _Model
-from planner.relaxation import lp_bound
-from planner.slots import candidate_slots
-from tests.planner.test_optimiser import _campaigns
+from planner.planning.campaign import CampaignProblem
+from planner.planning.optimiser import _Model
+from planner.planning.relaxation import lp_bound
+from planner.planning.slots import candidate_slots
+from tests.planner.planning.test_optimiser import _campaigns
 
 
 def test_lp_bound_of_a_small_model() -> None:

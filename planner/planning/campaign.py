@@ -9,9 +9,9 @@ pass every hard booking rule of :mod:`planner.rules` against the existing bookin
 The objective is lexicographic, as :class:`Score` orders it: first the priority-weighted
 coverage (each target period counts its visits up to its minimum), then fairness (the heaviest
 load of one person, down), then travel (kilometres from each person's base to the venue, down),
-then fewer sessions. :mod:`planner.slots` finds what may be planned, :mod:`planner.explain` says
-why a target is not met, :mod:`planner.greedy` and :mod:`planner.optimiser` plan. No ORM, no web,
-no clock.
+then fewer sessions. :mod:`planner.planning.slots` finds what may be planned,
+:mod:`planner.planning.explain` says why a target is not met, :mod:`planner.planning.greedy` and
+:mod:`planner.planning.optimiser` plan. No ORM, no web, no clock.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class TargetOutcome:
     planned: int
     reason: str | None = None
     cause: str | None = None
-    """The reason's code (see :data:`planner.explain.CAUSES`)."""
+    """The reason's code (see :data:`planner.planning.explain.CAUSES`)."""
 
     @property
     def met(self) -> bool:
