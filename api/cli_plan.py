@@ -19,7 +19,8 @@ from planner.db.campaign_plans import fail_plan, finish_plan, load_problem, star
 from planner.db.engine import create_engine
 from planner.planning.campaign import CampaignProblem, Proposal, SolverSettings
 from planner.planning.explain import CAUSES, french_day
-from planner.planning.optimiser import Progress, plan
+from planner.planning.optimiser import plan
+from planner.planning.search import Progress
 
 FAILED = "Le calcul a été interrompu depuis la ligne de commande."
 

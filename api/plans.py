@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from planner.db.campaign_plans import fail_plan, finish_plan, interrupt_running
 from planner.planning.campaign import CampaignProblem
-from planner.planning.optimiser import Progress, plan
+from planner.planning.optimiser import plan
+from planner.planning.search import Progress
 
 logger = logging.getLogger("allervers.plans")
 FAILED_MESSAGE = (

@@ -45,7 +45,8 @@ from planner.planning.campaign import (
     proposal_bookings,
 )
 from planner.planning.greedy import greedy_plan
-from planner.planning.optimiser import Progress, plan
+from planner.planning.optimiser import plan
+from planner.planning.search import Progress
 from planner.planning.slots import candidate_slots
 from planner.rules import check_booking
 from planner.session import Assignment, Booking, Place, SessionKind, SessionStatus

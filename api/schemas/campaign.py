@@ -17,7 +17,7 @@ from planner.db.campaign_input import (
 )
 from planner.db.campaigns import venue_choices
 from planner.db.models import Campaign, CampaignPlan
-from planner.planning.optimiser import Progress
+from planner.planning.search import Progress
 from planner.session import SessionKind
 
 Per = Literal["week", "fortnight"]

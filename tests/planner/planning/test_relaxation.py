@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
 from planner.planning.campaign import CampaignProblem
-from planner.planning.optimiser import _Model
+from planner.planning.model import CampaignModel
 from planner.planning.relaxation import lp_bound
 from planner.planning.slots import candidate_slots
 from tests.planner.planning.test_optimiser import _campaigns
@@ -42,7 +42,7 @@ def test_lp_bound_reads_negations_and_refuses_what_it_cannot_read() -> None:
 @given(_campaigns())
 def test_lp_bound_is_never_below_the_optimum(problem: CampaignProblem) -> None:
     """On random small campaigns solved to optimality, the relaxation bounds the coverage."""
-    model = _Model(problem, candidate_slots(problem))
+    model = CampaignModel(problem, candidate_slots(problem))
     model.model.maximize(model.coverage)
     bound = lp_bound(model.model)
     solver = cp_model.CpSolver()
