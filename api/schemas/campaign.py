@@ -8,15 +8,15 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.schemas.people import Clock, Department, Name, Siren
-from planner.db.campaign_input import (
+from planner.db.campaigns import venue_choices
+from planner.db.models import Campaign, CampaignPlan
+from planner.planning.campaign_input import (
     PERIOD_NAMES,
     CampaignInput,
     StaffInput,
     TargetInput,
     VenueChoice,
 )
-from planner.db.campaigns import venue_choices
-from planner.db.models import Campaign, CampaignPlan
 from planner.planning.search import Progress
 from planner.session import SessionKind
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.db.booking import SessionInput, as_booking, book_session, venue_place
-from planner.db.campaign_input import target_zones
+from planner.db.campaign_resolution import target_zones
 from planner.db.campaigns import get_campaign, require_planner
 from planner.db.models import (
     Campaign,

@@ -4,7 +4,8 @@ Defaults a coordinator would expect:
 
 - no targets given: every QPV of the territory (department or EPCI), ``min_visits`` per ``per``;
 - a target without a weight: from coverage before the campaign — never reached weighs 3, last
-  visited more than 30 days (``LAPSED_AFTER_DAYS``) before the campaign starts weighs 2, else 1;
+  visited more than 30 days (:data:`planner.coverage_status.DEFAULT_LAPSED_AFTER_DAYS`) before
+  the campaign starts weighs 2, else 1;
 - no people given: every active adviser and coordinator of the participating organisations,
   available every weekday evening (Monday to Friday);
 - no venues chosen for a QPV: the venues serving it, when the plan is computed.
@@ -26,14 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planner.access import Caller, require_caller
 from planner.db.audit import record
 from planner.db.booking import organisation_window
-from planner.db.campaign_input import (
-    PERIOD_NAMES,
-    CampaignInput,
-    StaffInput,
-    TargetInput,
-    VenueChoice,
-    check_numbers,
-    parse_time,
+from planner.db.campaign_resolution import (
     resolve_staff,
     resolve_targets,
     resolve_venues,
@@ -43,6 +37,15 @@ from planner.db.campaign_input import (
 )
 from planner.db.models import Campaign, CampaignOrganisation, Organisation
 from planner.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from planner.planning.campaign_input import (
+    PERIOD_NAMES,
+    CampaignInput,
+    StaffInput,
+    TargetInput,
+    VenueChoice,
+    check_numbers,
+    parse_time,
+)
 from planner.session import Role, RuleSettings, SessionKind
 
 PLANNERS = frozenset({Role.COORDINATOR, Role.ADMIN})
