@@ -28,7 +28,6 @@ from api.coverage_page import coverage_page
 from api.errors import exception_handlers
 from api.feeds import FeedService, feed_cache
 from api.pages import calendar_qpv_page, calendars_page
-from api.plans import PlanJobs
 from api.routes.audit import audit_list
 from api.routes.campaigns import (
     campaign_create,
@@ -90,6 +89,7 @@ from geo.geocoding import GeocoderChain
 from geo.providers import build_geocoders
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
+from planner.db.plan_jobs import PlanJobs
 from planner.db.territory import TerritoryCache
 from planner.db.venues import VenuePlacer
 

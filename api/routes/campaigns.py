@@ -11,7 +11,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.examples import CampaignBody
-from api.plans import PlanJobs
 from api.schemas import given_fields
 from api.schemas.campaign import (
     CampaignOut,
@@ -25,6 +24,7 @@ from api.settings import Settings
 from planner.access import Caller
 from planner.db import campaign_plans, campaigns
 from planner.db.campaign_plans import RUNNING
+from planner.db.plan_jobs import PlanJobs
 from planner.planning.campaign import SolverSettings
 from planner.session import RuleSettings
 

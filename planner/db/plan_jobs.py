@@ -4,7 +4,8 @@ The engine is CPU-bound and takes seconds to minutes: it runs in a worker thread
 database session; its progress (phase, best coverage, bound) is kept in memory for the status
 endpoint, and its result is stored in its own transaction when it ends. A service stopped in the
 middle leaves the plan ``running`` in the database: the next start marks it failed
-(:func:`planner.db.campaign_plans.interrupt_running`).
+(:func:`planner.db.campaign_plans.interrupt_running`). The runner uses no web framework: it lives
+beside the services.
 """
 
 from __future__ import annotations
