@@ -1,7 +1,8 @@
 """``allervers plan CAMPAIGN``: compute a campaign's plan with a progress bar, print its figures.
 
-The plan is stored like one asked through the API (``GET /api/campaigns/{id}/plans/{plan}``
-shows it, and a coordinator may accept it there).
+The plan is computed by the service the API uses (:func:`planner.db.plan_service.compute_plan`),
+waiting until it ends, and stored like one asked through the API
+(``GET /api/campaigns/{id}/plans/{plan}`` shows it, and a coordinator may accept it there).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from tqdm import tqdm
 
 from api.settings import Settings
-from planner.db.campaign_plans import fail_plan, finish_plan, load_problem, start_plan
 from planner.db.engine import create_engine
-from planner.planning.campaign import CampaignProblem, Proposal, SolverSettings
+from planner.db.plan_jobs import FAILED_MESSAGE, PlanJobs
+from planner.db.plan_service import compute_plan
+from planner.errors import DomainError
+from planner.planning.campaign import Proposal, SolverSettings
 from planner.planning.explain import CAUSES, french_day
-from planner.planning.optimiser import plan
-from planner.planning.search import Progress
+from planner.planning.search import Progress, ProgressCallback
 
 FAILED = "Le calcul a été interrompu depuis la ligne de commande."
 
@@ -32,39 +34,44 @@ def command_plan(settings: Settings, args: argparse.Namespace) -> list[str]:
 
 async def _plan(settings: Settings, args: argparse.Namespace) -> list[str]:
     engine = create_engine(settings.database_url)
-    maker = async_sessionmaker(engine, expire_on_commit=False)
+    bar = _ProgressBar()
     try:
-        now = datetime.now(UTC)
-        async with maker() as session, session.begin():
-            campaign, row = await start_plan(
-                session, args.campaign, caller=None, now=now, operator=True
-            )
-            solver = SolverSettings(
-                time_limit_s=args.time_limit or campaign.time_limit_s,
-                seed=args.seed,
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            run = await compute_plan(
+                session,
+                args.campaign,
+                jobs=PlanJobs(engine),
+                caller=None,
+                settings=settings.rule_settings(),
+                now=datetime.now(UTC),
+                wait_seconds=None,
                 workers=args.workers or settings.plan_workers,
+                time_limit_s=args.time_limit,
+                seed=args.seed,
+                operator=True,
+                follow=bar.open,
+                interrupted=FAILED,
             )
-            problem = await load_problem(
-                session, campaign, settings=settings.rule_settings(), now=now, solver=solver
-            )
-            plan_id, name = row.id, campaign.name
-        try:
-            proposal = await asyncio.to_thread(_solve, problem)
-        except BaseException:
-            async with maker() as session, session.begin():
-                await fail_plan(session, plan_id, FAILED, now=datetime.now(UTC))
-            raise
-        async with maker() as session, session.begin():
-            await finish_plan(session, plan_id, problem, proposal, now=datetime.now(UTC))
-        return _report(args.campaign, plan_id, name, proposal)
+        bar.finish()
+        if run.proposal is None:
+            raise DomainError(run.plan.message or FAILED_MESSAGE)  # logged with its traceback
+        return _report(args.campaign, run.plan.id, run.campaign_name, run.proposal)
     finally:
+        bar.close()
         await engine.dispose()
 
 
-def _solve(problem: CampaignProblem) -> Proposal:
-    """Plan with a progress bar over the time limit, showing the best coverage and its bound."""
-    limit = problem.solver.time_limit_s
-    with tqdm(total=round(limit, 1), unit="s", disable=None, desc="Plan") as bar:
+class _ProgressBar:
+    """A progress bar over the plan's time limit, showing the best coverage and its bound;
+    opened when the search starts (the time limit is known then)."""
+
+    def __init__(self) -> None:
+        self.bar: tqdm[None] | None = None
+
+    def open(self, solver: SolverSettings) -> ProgressCallback:
+        """Open the bar for this search; the callback moves it (from the worker thread)."""
+        limit = solver.time_limit_s
+        bar = self.bar = tqdm(total=round(limit, 1), unit="s", disable=None, desc="Plan")
 
         def report(progress: Progress) -> None:
             bar.n = round(min(progress.elapsed_s, limit), 1)
@@ -72,10 +79,18 @@ def _solve(problem: CampaignProblem) -> Proposal:
                 bar.set_postfix_str(f"couverture {progress.coverage} ≤ {progress.bound}")
             bar.refresh()
 
-        proposal = plan(problem, on_progress=report)
-        bar.n = bar.total
-        bar.refresh()
-    return proposal
+        return report
+
+    def finish(self) -> None:
+        """Fill the bar: the search has ended."""
+        if self.bar is not None:
+            self.bar.n = self.bar.total
+            self.bar.refresh()
+
+    def close(self) -> None:
+        """Close the bar, if it was opened."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _report(campaign_id: int, plan_id: int, name: str, proposal: Proposal) -> list[str]:

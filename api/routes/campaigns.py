@@ -23,9 +23,8 @@ from api.schemas.campaign import (
 from api.settings import Settings
 from planner.access import Caller
 from planner.db import campaign_plans, campaigns
-from planner.db.campaign_plans import RUNNING
 from planner.db.plan_jobs import PlanJobs
-from planner.planning.campaign import SolverSettings
+from planner.db.plan_service import compute_plan
 from planner.session import RuleSettings
 
 DbSession = NamedDependency[AsyncSession]
@@ -101,26 +100,26 @@ async def plan_create(
 ) -> Response[PlanOut]:
     """Compute a plan: 201 with the plan when it ends within the service's wait, otherwise 202
     with the running plan and its address to follow (``Location``)."""
-    now = _now()
-    campaign, plan = await campaign_plans.start_plan(
-        db_session, campaign_id, caller=caller, now=now
+    run = await compute_plan(
+        db_session,
+        campaign_id,
+        jobs=jobs,
+        caller=caller,
+        settings=rules,
+        now=_now(),
+        wait_seconds=settings.plan_wait_seconds,
+        workers=settings.plan_workers,
     )
-    solver = SolverSettings(time_limit_s=campaign.time_limit_s, workers=settings.plan_workers)
-    problem = await campaign_plans.load_problem(
-        db_session, campaign, settings=rules, now=now, solver=solver
-    )
-    await db_session.commit()  # the worker stores the result in its own transaction
-    jobs.start(plan.id, problem)
-    await jobs.wait(plan.id, settings.plan_wait_seconds)
-    await db_session.refresh(plan)
-    location = f"/api/campaigns/{campaign_id}/plans/{plan.id}"
-    if plan.status == RUNNING:
+    location = f"/api/campaigns/{campaign_id}/plans/{run.plan.id}"
+    if run.running:
         return Response(
-            plan_out(plan, jobs.progress(plan.id)),
+            plan_out(run.plan, run.progress),
             status_code=HTTP_202_ACCEPTED,
             headers={"Location": location},
         )
-    return Response(plan_out(plan), status_code=HTTP_201_CREATED, headers={"Location": location})
+    return Response(
+        plan_out(run.plan), status_code=HTTP_201_CREATED, headers={"Location": location}
+    )
 
 
 @get("/api/campaigns/{campaign_id:int}/plans", summary="Plans d'une campagne", tags=["campagnes"])

@@ -4,8 +4,8 @@
 :class:`planner.planning.campaign.CampaignProblem` the engine solves (people with their
 organisation's premises as base, candidate venues, every holding session of these people and
 venues around the period). The engine itself runs outside any database session (see
-:mod:`planner.db.plan_jobs` and the ``plan`` command); :func:`finish_plan` stores what it
-proposes.
+:mod:`planner.db.plan_jobs`, started by :mod:`planner.db.plan_service`); :func:`finish_plan`
+stores what it proposes.
 :func:`accept_plan` books every proposed session as a draft through
 :func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
 """
