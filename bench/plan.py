@@ -30,11 +30,11 @@ import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a script
 from geo.index import AreaIndex
 from geo.reference import QpvRecord, bundled_path, read_qpv_file
+from planner.clock import PARIS
 from planner.planning.campaign import (
     CampaignProblem,
     CandidateVenue,
@@ -51,7 +51,6 @@ from planner.planning.slots import candidate_slots
 from planner.rules import check_booking
 from planner.session import Assignment, Booking, Place, SessionKind, SessionStatus
 
-PARIS = ZoneInfo("Europe/Paris")
 FIRST_DAY = date(2027, 1, 4)
 """A Monday: the campaign covers whole ISO weeks."""
 ORGANISATIONS, PER_ORGANISATION, VENUES, EXISTING = 30, 4, 300, 150

@@ -19,6 +19,7 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.clock import PARIS
 from planner.db.booking import SessionInput, as_booking, book_session, venue_place
 from planner.db.campaign_resolution import target_zones
 from planner.db.campaigns import get_campaign, require_planner
@@ -53,7 +54,6 @@ from planner.session import (
     SessionStatus,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
 RUNNING, DONE, FAILED, ACCEPTED = "running", "done", "failed", "accepted"
 INTERRUPTED = "Calcul interrompu (le service a redémarré) : relancez-le."
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.clock import PARIS
 from planner.planning.campaign import (
     CampaignProblem,
     CandidateVenue,
@@ -31,7 +32,6 @@ from planner.session import (
     SessionStatus,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=PARIS)
 MONDAY = date(2026, 3, 2)
 """ISO week 10 of 2026, before the spring clock change."""
