@@ -42,6 +42,9 @@ async def _serve(
     name: str,
     description: str,
 ) -> Response[bytes]:
+    """The public feed of ``selection``, remembered at the request's address: within
+    ``ALLERVERS_FEED_REVALIDATE_SECONDS`` the next request for it is answered by the
+    :func:`~api.feeds.feed_cache` middleware before reaching any route."""
     feed = await feeds.feed(db, selection, name=name, description=description, now=now)
     feeds.remember(feed_address(request.scope), feed)
     return feeds.respond(request, feed)
@@ -56,8 +59,6 @@ async def feed_qpv(
     filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions serving a QPV, e.g. ``/feeds/qpv/QN08001M.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     code = _key(filename).upper()
     qpv = await db_session.get(Qpv, code)
     if qpv is None:
@@ -82,8 +83,6 @@ async def feed_commune(
     filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions at venues of a commune, e.g. ``/feeds/commune/80021.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     insee = _key(filename).upper()
     commune = await db_session.get(Commune, insee)
     if commune is None:
@@ -108,8 +107,6 @@ async def feed_organisation(
     filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions an organisation runs or joins, e.g. ``/feeds/organisation/3.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     key = _key(filename)
     org = await db_session.get(Organisation, int(key)) if key.isdigit() else None
     if org is None:
@@ -134,8 +131,6 @@ async def feed_kind(
     filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions of one kind, e.g. ``/feeds/kind/employer_forum.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     key = _key(filename)
     try:
         kind = SessionKind(key)
@@ -184,8 +179,6 @@ async def feed_public(
 ) -> Response[bytes]:
     """Published sessions matching every filter; ``near=LAT,LON&radius_km=`` keeps those at
     venues that close."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     selection = FeedSelection(
         qpv=qpv.upper() if qpv else None,
         commune=commune.upper() if commune else None,
