@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
@@ -25,7 +24,8 @@ from api import coverage_page, pages
 from api.access_log import access_log
 from api.deps import app_dependencies
 from api.errors import exception_handlers
-from api.feeds import FeedService, feed_cache
+from api.feeds.middleware import feed_cache, forget_feeds_after_writes
+from api.feeds.service import FeedService
 from api.plans import PlanJobs
 from api.routes import ROUTERS
 from api.settings import Settings
@@ -92,20 +92,6 @@ def build_placer(settings: Settings, engine: AsyncEngine) -> VenuePlacer:
         min_score=settings.geocode_min_score,
         serve_radius_m=settings.serve_radius_m,
     )
-
-
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def forget_feeds_after_writes(feeds: FeedService) -> Callable[[Message, Scope], Awaitable[None]]:
-    """Before a write's answer leaves, feeds are told to check their version again, so the
-    client that changed a session sees it in the next feed it fetches."""
-
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start" and scope.get("method") in WRITES:
-            feeds.forget()
-
-    return before_send
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import provide_caller
-from api.feeds import FeedService
+from api.feeds.service import FeedService
 from api.plans import PlanJobs
 from api.settings import Settings
 from planner.access import Caller

@@ -14,7 +14,9 @@ from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CallerDep, DbSession, Feeds, Now
-from api.feeds import FeedService, feed_address
+from api.feeds.conditional import respond
+from api.feeds.middleware import feed_address
+from api.feeds.service import FeedService
 from planner.access import require_caller
 from planner.db import people
 from planner.db.feeds import FeedSelection, check_selection
@@ -44,10 +46,10 @@ async def _serve(
 ) -> Response[bytes]:
     """The public feed of ``selection``, remembered at the request's address: within
     ``ALLERVERS_FEED_REVALIDATE_SECONDS`` the next request for it is answered by the
-    :func:`~api.feeds.feed_cache` middleware before reaching any route."""
+    :func:`~api.feeds.middleware.feed_cache` middleware before reaching any route."""
     feed = await feeds.feed(db, selection, name=name, description=description, now=now)
     feeds.remember(feed_address(request.scope), feed)
-    return feeds.respond(request, feed)
+    return respond(request, feed, max_age=feeds.max_age)
 
 
 @get("/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)")
@@ -223,7 +225,7 @@ async def feed_staff(
         now=now,
         private=True,
     )
-    return feeds.respond(request, feed)
+    return respond(request, feed, max_age=feeds.max_age)
 
 
 class FeedTokenOut(msgspec.Struct, frozen=True):

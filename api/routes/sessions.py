@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.deps import CallerDep, DbSession, Feeds, Now, Rules
 from api.examples import SeriesBody, SessionBody
+from api.feeds.conditional import respond
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.session import (
@@ -123,7 +124,9 @@ async def session_detail(
     if caller is None and SessionStatus(row.status) not in PUBLIC:
         raise NotFoundError(f"Aucune séance n° {number}.")
     if session_ref.endswith(".ics"):
-        return feeds.respond(request, feeds.single(row, private=caller is not None))
+        return respond(
+            request, feeds.single(row, private=caller is not None), max_age=feeds.max_age
+        )
     return Response(session_out(row, private=caller is not None))
 
 
