@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -13,80 +13,25 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
+from api import coverage_page, pages
 from api.access_log import access_log
-from api.auth import provide_caller
-from api.coverage_page import coverage_page
+from api.deps import app_dependencies
 from api.errors import exception_handlers
-from api.feeds import FeedService, feed_cache
-from api.pages import calendar_qpv_page, calendars_page
-from api.routes.audit import audit_list
-from api.routes.campaigns import (
-    campaign_create,
-    campaign_detail,
-    campaign_list,
-    campaign_update,
-    plan_accept,
-    plan_create,
-    plan_detail,
-    plan_list,
-)
-from api.routes.coverage import coverage_geojson, coverage_picture, coverage_table
-from api.routes.feeds import (
-    feed_commune,
-    feed_kind,
-    feed_organisation,
-    feed_public,
-    feed_qpv,
-    feed_staff,
-    feed_token_revoke,
-    feed_token_rotate,
-)
-from api.routes.geocode import geocode
-from api.routes.health import health
-from api.routes.people import (
-    organisation_create,
-    organisation_detail,
-    organisation_list,
-    organisation_update,
-    staff_create,
-    staff_list,
-    staff_update,
-    token_create,
-    token_list,
-    token_revoke,
-)
-from api.routes.sessions import (
-    series_create,
-    session_cancel,
-    session_create,
-    session_detail,
-    session_list,
-    session_outcome,
-    session_publish,
-    session_update,
-)
-from api.routes.territory import department_outlines, locate_point, qpv_detail, qpv_list
-from api.routes.venues import (
-    venue_create,
-    venue_delete,
-    venue_detail,
-    venue_import,
-    venue_list,
-    venue_update,
-)
+from api.feeds.middleware import feed_cache, forget_feeds_after_writes
+from api.feeds.service import FeedService
+from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
 from geo.geocoding import GeocoderChain
 from geo.providers import build_geocoders
+from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
 from planner.db.plan_jobs import PlanJobs
@@ -149,25 +94,11 @@ def build_placer(settings: Settings, engine: AsyncEngine) -> VenuePlacer:
     )
 
 
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def forget_feeds_after_writes(feeds: FeedService) -> Callable[[Message, Scope], Awaitable[None]]:
-    """Before a write's answer leaves, feeds are told to check their version again, so the
-    client that changed a session sees it in the next feed it fetches."""
-
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start" and scope.get("method") in WRITES:
-            feeds.forget()
-
-    return before_send
-
-
-def create_app(settings: Settings) -> Litestar:
-    """Build the application for ``settings``; nothing global is read or configured."""
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
+    """Build the application for ``settings``; nothing global is read or configured. Handlers
+    read the current instant from ``clock`` (once per request), tests may give a fixed one."""
     engine = create_engine(settings.database_url)
     placer = build_placer(settings, engine)
-    rules = settings.rule_settings()
     feeds = FeedService(settings)
     jobs = PlanJobs(engine)
     database = SQLAlchemyAsyncConfig(
@@ -179,59 +110,9 @@ def create_app(settings: Settings) -> Litestar:
     )
     return Litestar(
         route_handlers=[
-            health,
-            qpv_list,
-            qpv_detail,
-            locate_point,
-            department_outlines,
-            geocode,
-            venue_create,
-            venue_list,
-            venue_detail,
-            venue_update,
-            venue_delete,
-            venue_import,
-            organisation_list,
-            organisation_create,
-            organisation_detail,
-            organisation_update,
-            staff_list,
-            staff_create,
-            staff_update,
-            token_create,
-            token_list,
-            token_revoke,
-            session_create,
-            series_create,
-            session_list,
-            session_detail,
-            session_update,
-            session_publish,
-            session_cancel,
-            session_outcome,
-            audit_list,
-            campaign_create,
-            campaign_list,
-            campaign_detail,
-            campaign_update,
-            plan_create,
-            plan_list,
-            plan_detail,
-            plan_accept,
-            coverage_geojson,
-            coverage_table,
-            coverage_picture,
-            feed_qpv,
-            feed_commune,
-            feed_organisation,
-            feed_kind,
-            feed_public,
-            feed_staff,
-            feed_token_rotate,
-            feed_token_revoke,
-            calendars_page,
-            calendar_qpv_page,
-            coverage_page,
+            *ROUTERS,
+            pages.router,
+            coverage_page.router,
             create_static_files_router(
                 path="/static", directories=[STATIC], include_in_schema=False, name="static"
             ),
@@ -247,14 +128,7 @@ def create_app(settings: Settings) -> Litestar:
         before_send=[forget_feeds_after_writes(feeds)],
         middleware=[access_log, feed_cache(feeds)],
         state=State({"settings": settings, "territory": placer.territory}),
-        dependencies={
-            "placer": Provide(lambda: placer, sync_to_thread=False),
-            "rules": Provide(lambda: rules, sync_to_thread=False),
-            "caller": Provide(provide_caller),
-            "feeds": Provide(lambda: feeds, sync_to_thread=False),
-            "jobs": Provide(lambda: jobs, sync_to_thread=False),
-            "settings": Provide(lambda: settings, sync_to_thread=False),
-        },
+        dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
         on_startup=[jobs.interrupt_stale],
         openapi_config=OpenAPIConfig(
             title="allervers",

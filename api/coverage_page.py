@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from litestar import Response, get
+from litestar import Response, Router, get
 
 from planner.session import SESSION_KIND_LABELS
 
@@ -97,7 +97,7 @@ fond de carte.</footer>
 """
 
 
-@get("/couverture", summary="Carte de couverture des quartiers (gestionnaires)", tags=["pages"])
+@get("/", summary="Carte de couverture des quartiers (gestionnaires)")
 async def coverage_page() -> Response[str]:
     """The coverage map page; its data comes from ``/api/coverage`` with the reader's token."""
     html = (
@@ -113,3 +113,6 @@ async def coverage_page() -> Response[str]:
         "</body></html>"
     )
     return Response(html, media_type="text/html")
+
+
+router = Router(path="/couverture", route_handlers=[coverage_page], tags=["pages"])

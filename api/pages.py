@@ -13,12 +13,11 @@ from html import escape
 from typing import Annotated
 
 import segno
-from litestar import Response, get
-from litestar.di import NamedDependency
+from litestar import Response, Router, get
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feeds import FeedService
+from api.deps import DbSession, Feeds, Placer
 from geo.geocoding import GeocoderUnavailableError
 from planner.db.models import Qpv
 from planner.db.territory import communes_named, list_qpvs
@@ -71,10 +70,10 @@ def _qpv_item(qpv: Qpv, note: str = "") -> str:
     )
 
 
-@get("/calendriers", summary="Trouver le calendrier de son quartier", tags=["pages"])
+@get("/", summary="Trouver le calendrier de son quartier")
 async def calendars_page(
-    db_session: NamedDependency[AsyncSession],
-    placer: NamedDependency[VenuePlacer],
+    db_session: DbSession,
+    placer: Placer,
     q: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> Response[str]:
     """Search by neighbourhood, commune or address; the matches link to their calendars."""
@@ -144,10 +143,10 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-@get("/calendriers/qpv/{code:str}", summary="S'abonner au calendrier d'un quartier", tags=["pages"])
+@get("/qpv/{code:str}", summary="S'abonner au calendrier d'un quartier")
 async def calendar_qpv_page(
-    db_session: NamedDependency[AsyncSession],
-    feeds: NamedDependency[FeedService],
+    db_session: DbSession,
+    feeds: Feeds,
     code: FromPath[str],
 ) -> Response[str]:
     """The subscription links, QR code and instructions for one neighbourhood."""
@@ -177,3 +176,8 @@ Comptes → « Ajouter un compte » → « Autre » → « S'abonner à un calen
 tel.</p>
 """
     return _page(f"Calendrier — {qpv.name}", body)
+
+
+router = Router(
+    path="/calendriers", route_handlers=[calendars_page, calendar_qpv_page], tags=["pages"]
+)

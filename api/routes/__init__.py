@@ -1,1 +1,40 @@
-"""HTTP routes, one module per subject; each handler validates, makes one service call, answers."""
+"""HTTP routes, one module per subject; each handler validates, makes one service call, answers.
+
+Each module groups its handlers in Litestar routers (the path prefix and OpenAPI tag of the
+resource); :data:`ROUTERS` lists them all for :func:`api.app.create_app`.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from api.routes import (
+    audit,
+    campaigns,
+    coverage,
+    feeds,
+    geocode,
+    health,
+    people,
+    sessions,
+    territory,
+    venues,
+)
+
+ROUTERS: list[Router] = [
+    health.router,
+    territory.router,
+    geocode.router,
+    venues.router,
+    people.organisations_router,
+    people.staff_router,
+    people.tokens_router,
+    sessions.sessions_router,
+    sessions.series_router,
+    audit.router,
+    campaigns.router,
+    coverage.router,
+    feeds.router,
+    feeds.token_router,
+]
+"""Every API and feed router, in the order of the OpenAPI document."""

@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get
-from litestar.di import NamedDependency
+from litestar import Router, get
 from litestar.params import FromQuery, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from planner.access import Caller, require_audit_reader
+from api.deps import CallerDep, DbSession
+from planner.access import require_audit_reader
 from planner.db.audit import list_entries
 
 
@@ -28,10 +27,10 @@ class AuditOut(msgspec.Struct, frozen=True):
     after: dict[str, Any] | None
 
 
-@get("/api/audit", summary="Journal d'audit", tags=["audit"])
+@get("/", summary="Journal d'audit")
 async def audit_list(
-    db_session: NamedDependency[AsyncSession],
-    caller: NamedDependency[Caller | None],
+    db_session: DbSession,
+    caller: CallerDep,
     entity: Annotated[
         str | None, QueryParameter(pattern=r"^(session|venue|organisation|staff|token|feed-token)$")
     ] = None,
@@ -48,3 +47,6 @@ async def audit_list(
         AuditOut(r.id, r.at, r.actor_id, r.action, r.entity, r.entity_id, r.before, r.after)
         for r in rows
     ]
+
+
+router = Router(path="/api/audit", route_handlers=[audit_list], tags=["audit"])

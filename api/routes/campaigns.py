@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from litestar import Response, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import AppSettings, CallerDep, DbSession, Jobs, Now, Rules
 from api.examples import CampaignBody
 from api.schemas import given_fields
 from api.schemas.campaign import (
@@ -20,47 +17,28 @@ from api.schemas.campaign import (
     convert,
     plan_out,
 )
-from api.settings import Settings
-from planner.access import Caller
 from planner.db import campaign_plans, campaigns
-from planner.db.plan_jobs import PlanJobs
 from planner.db.plan_service import compute_plan
-from planner.session import RuleSettings
-
-DbSession = NamedDependency[AsyncSession]
-CallerDep = NamedDependency[Caller | None]
-Rules = NamedDependency[RuleSettings]
-Jobs = NamedDependency[PlanJobs]
-AppSettings = NamedDependency[Settings]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@post(
-    "/api/campaigns",
-    status_code=HTTP_201_CREATED,
-    summary="Créer une campagne",
-    tags=["campagnes"],
-)
+@post("/", status_code=HTTP_201_CREATED, summary="Créer une campagne")
 async def campaign_create(
-    db_session: DbSession, caller: CallerDep, rules: Rules, data: CampaignBody
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: CampaignBody
 ) -> CampaignOut:
     """Create a campaign (coordinators for their organisation, admins): every error at once."""
     row = await campaigns.create_campaign(
-        db_session, data.to_input(), caller=caller, settings=rules, now=_now()
+        db_session, data.to_input(), caller=caller, settings=rules, now=now
     )
     return campaign_out(row)
 
 
-@get("/api/campaigns", summary="Lister les campagnes", tags=["campagnes"])
+@get("/", summary="Lister les campagnes")
 async def campaign_list(db_session: DbSession, caller: CallerDep) -> list[CampaignOut]:
     """Every campaign, the latest first (staff only)."""
     return [campaign_out(row) for row in await campaigns.list_campaigns(db_session, caller)]
 
 
-@get("/api/campaigns/{campaign_id:int}", summary="Une campagne", tags=["campagnes"])
+@get("/{campaign_id:int}", summary="Une campagne")
 async def campaign_detail(
     db_session: DbSession, caller: CallerDep, campaign_id: FromPath[int]
 ) -> CampaignOut:
@@ -68,34 +46,31 @@ async def campaign_detail(
     return campaign_out(await campaigns.get_campaign(db_session, campaign_id, caller))
 
 
-@patch("/api/campaigns/{campaign_id:int}", summary="Modifier une campagne", tags=["campagnes"])
+@patch("/{campaign_id:int}", summary="Modifier une campagne")
 async def campaign_update(
     db_session: DbSession,
     caller: CallerDep,
     rules: Rules,
+    now: Now,
     campaign_id: FromPath[int],
     data: JSONBody[CampaignPatch],
 ) -> CampaignOut:
     """Change the given fields; plans computed before can no longer be accepted."""
     changes = convert(given_fields(data))
     row = await campaigns.update_campaign(
-        db_session, campaign_id, changes, caller=caller, settings=rules, now=_now()
+        db_session, campaign_id, changes, caller=caller, settings=rules, now=now
     )
     return campaign_out(row)
 
 
-@post(
-    "/api/campaigns/{campaign_id:int}/plan",
-    status_code=HTTP_201_CREATED,
-    summary="Calculer un plan",
-    tags=["campagnes"],
-)
+@post("/{campaign_id:int}/plan", status_code=HTTP_201_CREATED, summary="Calculer un plan")
 async def plan_create(
     db_session: DbSession,
     caller: CallerDep,
     rules: Rules,
     jobs: Jobs,
     settings: AppSettings,
+    now: Now,
     campaign_id: FromPath[int],
 ) -> Response[PlanOut]:
     """Compute a plan: 201 with the plan when it ends within the service's wait, otherwise 202
@@ -106,7 +81,7 @@ async def plan_create(
         jobs=jobs,
         caller=caller,
         settings=rules,
-        now=_now(),
+        now=now,
         wait_seconds=settings.plan_wait_seconds,
         workers=settings.plan_workers,
     )
@@ -122,7 +97,7 @@ async def plan_create(
     )
 
 
-@get("/api/campaigns/{campaign_id:int}/plans", summary="Plans d'une campagne", tags=["campagnes"])
+@get("/{campaign_id:int}/plans", summary="Plans d'une campagne")
 async def plan_list(
     db_session: DbSession, caller: CallerDep, jobs: Jobs, campaign_id: FromPath[int]
 ) -> list[PlanOut]:
@@ -131,11 +106,7 @@ async def plan_list(
     return [plan_out(row, jobs.progress(row.id)) for row in rows]
 
 
-@get(
-    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}",
-    summary="Un plan (état, avancement, propositions)",
-    tags=["campagnes"],
-)
+@get("/{campaign_id:int}/plans/{plan_id:int}", summary="Un plan (état, avancement, propositions)")
 async def plan_detail(
     db_session: DbSession,
     caller: CallerDep,
@@ -150,21 +121,37 @@ async def plan_detail(
 
 
 @post(
-    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}/accept",
+    "/{campaign_id:int}/plans/{plan_id:int}/accept",
     status_code=HTTP_200_OK,
     summary="Accepter un plan",
-    tags=["campagnes"],
 )
 async def plan_accept(
     db_session: DbSession,
     caller: CallerDep,
     rules: Rules,
+    now: Now,
     campaign_id: FromPath[int],
     plan_id: FromPath[int],
 ) -> PlanOut:
     """Book every proposed session as a draft through the booking rules, in one transaction:
     one refusal and nothing is booked (the answer names the session and every violation)."""
     row = await campaign_plans.accept_plan(
-        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=_now()
+        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
     )
     return plan_out(row)
+
+
+router = Router(
+    path="/api/campaigns",
+    route_handlers=[
+        campaign_create,
+        campaign_list,
+        campaign_detail,
+        campaign_update,
+        plan_create,
+        plan_list,
+        plan_detail,
+        plan_accept,
+    ],
+    tags=["campagnes"],
+)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import Response, Router, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.coverage_png import render_png
+from api.deps import CallerDep, DbSession, Now
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
-from planner.access import Caller
+from planner.clock import PARIS
 from planner.db.coverage import (
     DEFAULT_LAPSED_AFTER_DAYS,
-    PARIS,
     Coverage,
     CoverageFilter,
     compute_coverage,
@@ -26,8 +25,6 @@ from planner.db.coverage import (
 from planner.errors import InvalidInputError
 from planner.session import SessionKind
 
-DbSession = NamedDependency[AsyncSession]
-CallerDep = NamedDependency[Caller | None]
 EPCI_PATTERN = r"^\d{9}$"
 DEFAULT_PERIOD = timedelta(days=365)
 """Without ``from``, the year before ``to``."""
@@ -60,6 +57,7 @@ def _bad(field: str, message: str) -> ValidationException:
 async def provide_coverage(
     db_session: DbSession,
     caller: CallerDep,
+    now: Now,
     from_: From = None,
     to: To = None,
     kind: FromQuery[SessionKind | None] = None,
@@ -70,7 +68,6 @@ async def provide_coverage(
 ) -> Coverage:
     """The coverage the three routes answer with: parameters validated into a filter, then
     the one service call (managers, coordinators and admins only)."""
-    now = datetime.now(UTC)
     last = to or now.astimezone(PARIS).date()
     first = from_ or last - DEFAULT_PERIOD + timedelta(days=1)
     if last < first:
@@ -92,28 +89,17 @@ async def provide_coverage(
         ) from None
 
 
-COVERAGE = {"coverage": Provide(provide_coverage)}
 CoverageDep = NamedDependency[Coverage]
 
 
-@get(
-    "/api/coverage",
-    summary="Couverture des QPV (GeoJSON)",
-    tags=["couverture"],
-    dependencies=COVERAGE,
-)
+@get("/coverage", summary="Couverture des QPV (GeoJSON)")
 async def coverage_geojson(coverage: CoverageDep) -> CoverageCollection:
     """Every QPV of the territory with its figures over the period and a polygon simplified for
     display, plus a ``summary`` (totals counting each session once, share reached, gaps)."""
     return coverage_collection(coverage)
 
 
-@get(
-    "/api/coverage.csv",
-    summary="Couverture des QPV (CSV)",
-    tags=["couverture"],
-    dependencies=COVERAGE,
-)
+@get("/coverage.csv", summary="Couverture des QPV (CSV)")
 async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     """The same table for a spreadsheet: French column names, ``;`` separated, UTF-8 with BOM."""
     return Response(
@@ -123,12 +109,7 @@ async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     )
 
 
-@get(
-    "/api/coverage.png",
-    summary="Carte de couverture (PNG)",
-    tags=["couverture"],
-    dependencies=COVERAGE,
-)
+@get("/coverage.png", summary="Carte de couverture (PNG)")
 async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
     """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
     filters = coverage.filters
@@ -143,3 +124,11 @@ async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
         render_png, coverage, title=f"Couverture des quartiers prioritaires — {territory}"
     )
     return Response(picture, media_type="image/png")
+
+
+router = Router(
+    path="/api",
+    route_handlers=[coverage_geojson, coverage_table, coverage_picture],
+    tags=["couverture"],
+    dependencies={"coverage": Provide(provide_coverage)},
+)

@@ -4,27 +4,26 @@ each adviser's private feed behind a secret URL. See ``shared/docs/CALENDAR_FEED
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Response, delete, get, post
-from litestar.di import NamedDependency
+from litestar import Request, Response, Router, delete, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feeds import FeedService, feed_address
-from planner.access import Caller, require_caller
+from api.deps import CallerDep, DbSession, Feeds, Now
+from api.feeds.conditional import respond
+from api.feeds.middleware import feed_address
+from api.feeds.service import FeedService
+from planner.access import require_caller
 from planner.db import people
 from planner.db.feeds import FeedSelection, check_selection
 from planner.db.models import Commune, Organisation, Qpv
 from planner.errors import NotFoundError
 from planner.session import SESSION_KIND_LABELS, SessionKind
 
-DbSession = NamedDependency[AsyncSession]
-Feeds = NamedDependency[FeedService]
-CallerDep = NamedDependency[Caller | None]
 ICS = re.compile(r"^(?P<key>[A-Za-z0-9_-]{1,64})\.ics$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -36,30 +35,32 @@ def _key(filename: str) -> str:
     return match.group("key")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def _serve(
     request: Request[Any, Any, Any],
     db: AsyncSession,
     feeds: FeedService,
+    now: datetime,
     selection: FeedSelection,
     name: str,
     description: str,
 ) -> Response[bytes]:
-    feed = await feeds.feed(db, selection, name=name, description=description, now=_now())
+    """The public feed of ``selection``, remembered at the request's address: within
+    ``ALLERVERS_FEED_REVALIDATE_SECONDS`` the next request for it is answered by the
+    :func:`~api.feeds.middleware.feed_cache` middleware before reaching any route."""
+    feed = await feeds.feed(db, selection, name=name, description=description, now=now)
     feeds.remember(feed_address(request.scope), feed)
-    return feeds.respond(request, feed)
+    return respond(request, feed, max_age=feeds.max_age)
 
 
-@get("/feeds/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)", tags=["calendriers"])
+@get("/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)")
 async def feed_qpv(
-    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    now: Now,
+    filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions serving a QPV, e.g. ``/feeds/qpv/QN08001M.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     code = _key(filename).upper()
     qpv = await db_session.get(Qpv, code)
     if qpv is None:
@@ -68,19 +69,22 @@ async def feed_qpv(
         request,
         db_session,
         feeds,
+        now,
         FeedSelection(qpv=code),
         f"{qpv.name} — actions aller vers",
         f"Permanences, forums et ateliers dans le quartier {qpv.name} ({code}).",
     )
 
 
-@get("/feeds/commune/{filename:str}", summary="Calendrier d'une commune", tags=["calendriers"])
+@get("/commune/{filename:str}", summary="Calendrier d'une commune")
 async def feed_commune(
-    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    now: Now,
+    filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions at venues of a commune, e.g. ``/feeds/commune/80021.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     insee = _key(filename).upper()
     commune = await db_session.get(Commune, insee)
     if commune is None:
@@ -89,23 +93,22 @@ async def feed_commune(
         request,
         db_session,
         feeds,
+        now,
         FeedSelection(commune=insee),
         f"{commune.name} — actions aller vers",
         f"Permanences, forums et ateliers à {commune.name}.",
     )
 
 
-@get(
-    "/feeds/organisation/{filename:str}",
-    summary="Calendrier d'une organisation",
-    tags=["calendriers"],
-)
+@get("/organisation/{filename:str}", summary="Calendrier d'une organisation")
 async def feed_organisation(
-    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    now: Now,
+    filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions an organisation runs or joins, e.g. ``/feeds/organisation/3.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     key = _key(filename)
     org = await db_session.get(Organisation, int(key)) if key.isdigit() else None
     if org is None:
@@ -114,19 +117,22 @@ async def feed_organisation(
         request,
         db_session,
         feeds,
+        now,
         FeedSelection(organisation=org.id),
         f"{org.name} — actions aller vers",
         f"Les actions publiques de {org.name} dans les quartiers.",
     )
 
 
-@get("/feeds/kind/{filename:str}", summary="Calendrier d'un type d'action", tags=["calendriers"])
+@get("/kind/{filename:str}", summary="Calendrier d'un type d'action")
 async def feed_kind(
-    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    now: Now,
+    filename: FromPath[str],
 ) -> Response[bytes]:
     """Published sessions of one kind, e.g. ``/feeds/kind/employer_forum.ics``."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     key = _key(filename)
     try:
         kind = SessionKind(key)
@@ -137,6 +143,7 @@ async def feed_kind(
         request,
         db_session,
         feeds,
+        now,
         FeedSelection(kind=kind),
         f"{label[:1].upper()}{label[1:]} — actions aller vers",
         f"Tous les rendez-vous publics de type « {label} ».",
@@ -158,11 +165,12 @@ def _near(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
-@get("/feeds/public.ics", summary="Calendrier public combiné", tags=["calendriers"])
+@get("/public.ics", summary="Calendrier public combiné")
 async def feed_public(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     feeds: Feeds,
+    now: Now,
     qpv: Annotated[str | None, QueryParameter(pattern=r"^[Qq][A-Za-z0-9]{5,9}$")] = None,
     commune: Annotated[str | None, QueryParameter(pattern=r"^(\d{5}|2[ABab]\d{3})$")] = None,
     kind: Annotated[SessionKind | None, QueryParameter()] = None,
@@ -173,8 +181,6 @@ async def feed_public(
 ) -> Response[bytes]:
     """Published sessions matching every filter; ``near=LAT,LON&radius_km=`` keeps those at
     venues that close."""
-    if (recent := feeds.recent(feed_address(request.scope))) is not None:
-        return feeds.respond(request, recent)
     selection = FeedSelection(
         qpv=qpv.upper() if qpv else None,
         commune=commune.upper() if commune else None,
@@ -189,17 +195,20 @@ async def feed_public(
         request,
         db_session,
         feeds,
+        now,
         selection,
         "Actions aller vers",
         "Permanences, forums et ateliers près de chez vous.",
     )
 
 
-@get(
-    "/feeds/staff/{filename:str}", summary="Calendrier privé d'un intervenant", tags=["calendriers"]
-)
+@get("/staff/{filename:str}", summary="Calendrier privé d'un intervenant")
 async def feed_staff(
-    request: Request[Any, Any, Any], db_session: DbSession, feeds: Feeds, filename: FromPath[str]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    feeds: Feeds,
+    now: Now,
+    filename: FromPath[str],
 ) -> Response[bytes]:
     """An adviser's own sessions with co-facilitators and internal notes; the secret in the
     address is the only key (404 once rotated or revoked)."""
@@ -213,10 +222,10 @@ async def feed_staff(
         description=(
             "Vos séances, avec vos co-intervenants et les notes internes. Ne partagez pas ce lien."
         ),
-        now=_now(),
+        now=now,
         private=True,
     )
-    return feeds.respond(request, feed)
+    return respond(request, feed, max_age=feeds.max_age)
 
 
 class FeedTokenOut(msgspec.Struct, frozen=True):
@@ -226,21 +235,31 @@ class FeedTokenOut(msgspec.Struct, frozen=True):
     webcal: str
 
 
-@post(
-    "/api/staff/me/feed-token",
-    summary="Créer ou renouveler mon calendrier privé",
-    tags=["calendriers"],
-)
-async def feed_token_rotate(db_session: DbSession, caller: CallerDep, feeds: Feeds) -> FeedTokenOut:
+@post("/", summary="Créer ou renouveler mon calendrier privé")
+async def feed_token_rotate(
+    db_session: DbSession, caller: CallerDep, feeds: Feeds, now: Now
+) -> FeedTokenOut:
     """A new secret address for your private feed; the previous one stops working."""
     me = require_caller(caller)
-    secret = await people.rotate_feed_token(db_session, me.staff_id, now=_now())
+    secret = await people.rotate_feed_token(db_session, me.staff_id, now=now)
     url = f"{feeds.public_url}/feeds/staff/{secret}.ics"
     return FeedTokenOut(https=url, webcal="webcal://" + url.split("://", 1)[1])
 
 
-@delete("/api/staff/me/feed-token", summary="Supprimer mon calendrier privé", tags=["calendriers"])
-async def feed_token_revoke(db_session: DbSession, caller: CallerDep) -> None:
+@delete("/", summary="Supprimer mon calendrier privé")
+async def feed_token_revoke(db_session: DbSession, caller: CallerDep, now: Now) -> None:
     """Revoke your private feed's address (404 afterwards)."""
     me = require_caller(caller)
-    await people.revoke_feed_token(db_session, me.staff_id, now=_now())
+    await people.revoke_feed_token(db_session, me.staff_id, now=now)
+
+
+router = Router(
+    path="/feeds",
+    route_handlers=[feed_qpv, feed_commune, feed_organisation, feed_kind, feed_public, feed_staff],
+    tags=["calendriers"],
+)
+token_router = Router(
+    path="/api/staff/me/feed-token",
+    route_handlers=[feed_token_rotate, feed_token_revoke],
+    tags=["calendriers"],
+)

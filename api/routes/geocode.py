@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get
-from litestar.di import NamedDependency
+from litestar import Router, get
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import DbSession, Placer
 from api.schemas.venue import CandidateOut, candidate_out
-from planner.db.venues import VenuePlacer
 
 
-@get("/api/geocode", summary="Géocoder une adresse", tags=["lieux"])
+@get("/", summary="Géocoder une adresse")
 async def geocode(
-    db_session: NamedDependency[AsyncSession],
-    placer: NamedDependency[VenuePlacer],
+    db_session: DbSession,
+    placer: Placer,
     q: Annotated[str, QueryParameter(min_length=3, max_length=300, description="Adresse.")],
     limit: Annotated[int, QueryParameter(ge=1, le=20, description="Nombre maximal.")] = 5,
 ) -> list[CandidateOut]:
@@ -27,3 +25,6 @@ async def geocode(
     candidates = await placer.geocoding.geocode(q, limit=limit)
     territory = await placer.territory.get(db_session)
     return [candidate_out(c, territory.qpvs.locate(c.lon, c.lat)) for c in candidates]
+
+
+router = Router(path="/api/geocode", route_handlers=[geocode], tags=["lieux"])

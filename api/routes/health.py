@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import get
-from litestar.di import NamedDependency
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Router, get
 
+from api.deps import DbSession
 from api.schemas.territory import Health
 from planner.db.health import check_database
 
 
-@get("/health", summary="État du service et de sa base", tags=["service"])
-async def health(db_session: NamedDependency[AsyncSession]) -> Health:
+@get("/", summary="État du service et de sa base")
+async def health(db_session: DbSession) -> Health:
     """200 with the database's status; 503 problem when the database does not answer."""
     seen = await check_database(db_session)
     return Health(
@@ -22,3 +21,6 @@ async def health(db_session: NamedDependency[AsyncSession]) -> Health:
         qpv_count=seen.qpv_count,
         commune_count=seen.commune_count,
     )
+
+
+router = Router(path="/health", route_handlers=[health], tags=["service"])

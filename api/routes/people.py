@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from litestar import delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import CallerDep, DbSession, Now
 from api.examples import OrganisationBody, StaffBody
 from api.schemas import given_fields
 from api.schemas.people import (
@@ -23,33 +20,21 @@ from api.schemas.people import (
     staff_out,
     token_out,
 )
-from planner.access import Caller, require_admin, require_caller
+from planner.access import require_admin, require_caller
 from planner.db import people
 from planner.session import Role
 
-DbSession = NamedDependency[AsyncSession]
-CallerDep = NamedDependency[Caller | None]
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@get("/api/organisations", summary="Lister les organisations", tags=["organisations"])
+@get("/", summary="Lister les organisations")
 async def organisation_list(db_session: DbSession, caller: CallerDep) -> list[OrganisationOut]:
     """Every organisation (staff only)."""
     require_caller(caller)
     return [organisation_out(o) for o in await people.list_organisations(db_session)]
 
 
-@post(
-    "/api/organisations",
-    status_code=HTTP_201_CREATED,
-    summary="Créer une organisation",
-    tags=["organisations"],
-)
+@post("/", status_code=HTTP_201_CREATED, summary="Créer une organisation")
 async def organisation_create(
-    db_session: DbSession, caller: CallerDep, data: OrganisationBody
+    db_session: DbSession, caller: CallerDep, now: Now, data: OrganisationBody
 ) -> OrganisationOut:
     """Create an organisation (admins)."""
     admin = require_admin(caller)
@@ -62,12 +47,12 @@ async def organisation_create(
         evening_start=data.evening_start,
         evening_end=data.evening_end,
         actor_id=admin.staff_id,
-        now=_now(),
+        now=now,
     )
     return organisation_out(org)
 
 
-@get("/api/organisations/{org_id:int}", summary="Une organisation", tags=["organisations"])
+@get("/{org_id:int}", summary="Une organisation")
 async def organisation_detail(
     db_session: DbSession, caller: CallerDep, org_id: FromPath[int]
 ) -> OrganisationOut:
@@ -76,12 +61,11 @@ async def organisation_detail(
     return organisation_out(await people.get_organisation(db_session, org_id))
 
 
-@patch(
-    "/api/organisations/{org_id:int}", summary="Modifier une organisation", tags=["organisations"]
-)
+@patch("/{org_id:int}", summary="Modifier une organisation")
 async def organisation_update(
     db_session: DbSession,
     caller: CallerDep,
+    now: Now,
     org_id: FromPath[int],
     data: JSONBody[OrganisationPatch],
 ) -> OrganisationOut:
@@ -89,12 +73,12 @@ async def organisation_update(
     admin = require_admin(caller)
     changes = given_fields(data)
     org = await people.update_organisation(
-        db_session, org_id, changes, actor_id=admin.staff_id, now=_now()
+        db_session, org_id, changes, actor_id=admin.staff_id, now=now
     )
     return organisation_out(org)
 
 
-@get("/api/staff", summary="Lister le personnel", tags=["personnel"])
+@get("/", summary="Lister le personnel")
 async def staff_list(
     db_session: DbSession, caller: CallerDep, organisation: FromQuery[int | None] = None
 ) -> list[StaffOut]:
@@ -103,13 +87,10 @@ async def staff_list(
     return [staff_out(s) for s in await people.list_staff(db_session, organisation_id=organisation)]
 
 
-@post(
-    "/api/staff",
-    status_code=HTTP_201_CREATED,
-    summary="Créer un membre du personnel",
-    tags=["personnel"],
-)
-async def staff_create(db_session: DbSession, caller: CallerDep, data: StaffBody) -> StaffOut:
+@post("/", status_code=HTTP_201_CREATED, summary="Créer un membre du personnel")
+async def staff_create(
+    db_session: DbSession, caller: CallerDep, now: Now, data: StaffBody
+) -> StaffOut:
     """Create a staff member (admins)."""
     admin = require_admin(caller)
     staff = await people.create_staff(
@@ -121,27 +102,31 @@ async def staff_create(db_session: DbSession, caller: CallerDep, data: StaffBody
         departments=data.departments,
         epcis=data.epcis,
         actor_id=admin.staff_id,
-        now=_now(),
+        now=now,
     )
     return staff_out(staff)
 
 
-@patch("/api/staff/{staff_id:int}", summary="Modifier un membre du personnel", tags=["personnel"])
+@patch("/{staff_id:int}", summary="Modifier un membre du personnel")
 async def staff_update(
-    db_session: DbSession, caller: CallerDep, staff_id: FromPath[int], data: JSONBody[StaffPatch]
+    db_session: DbSession,
+    caller: CallerDep,
+    now: Now,
+    staff_id: FromPath[int],
+    data: JSONBody[StaffPatch],
 ) -> StaffOut:
     """Change a staff member (admins); ``active: false`` disables their tokens too."""
     admin = require_admin(caller)
     changes = given_fields(data)
     staff = await people.update_staff(
-        db_session, staff_id, changes, actor_id=admin.staff_id, now=_now()
+        db_session, staff_id, changes, actor_id=admin.staff_id, now=now
     )
     return staff_out(staff)
 
 
-@post("/api/tokens", status_code=HTTP_201_CREATED, summary="Créer un jeton", tags=["jetons"])
+@post("/", status_code=HTTP_201_CREATED, summary="Créer un jeton")
 async def token_create(
-    db_session: DbSession, caller: CallerDep, data: JSONBody[TokenCreate]
+    db_session: DbSession, caller: CallerDep, now: Now, data: JSONBody[TokenCreate]
 ) -> TokenOut:
     """Create a token: admins for anyone, others for themselves. The secret is shown only now."""
     known = require_caller(caller)
@@ -149,12 +134,12 @@ async def token_create(
     if staff_id != known.staff_id:
         require_admin(caller)
     token, secret = await people.issue_token(
-        db_session, staff_id, name=data.name, actor_id=known.staff_id, now=_now()
+        db_session, staff_id, name=data.name, actor_id=known.staff_id, now=now
     )
     return token_out(token, secret)
 
 
-@get("/api/tokens", summary="Lister les jetons", tags=["jetons"])
+@get("/", summary="Lister les jetons")
 async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]:
     """Tokens without their secret: all for admins, one's own for others."""
     known = require_caller(caller)
@@ -162,10 +147,28 @@ async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]
     return [token_out(t) for t in await people.list_tokens(db_session, staff_id=staff_id)]
 
 
-@delete("/api/tokens/{token_id:int}", summary="Révoquer un jeton", tags=["jetons"])
-async def token_revoke(db_session: DbSession, caller: CallerDep, token_id: FromPath[int]) -> None:
+@delete("/{token_id:int}", summary="Révoquer un jeton")
+async def token_revoke(
+    db_session: DbSession, caller: CallerDep, now: Now, token_id: FromPath[int]
+) -> None:
     """Revoke a token (admins, or its owner); it stops working at once."""
     known = require_caller(caller)
-    await people.revoke_token(
-        db_session, token_id, caller=known, actor_id=known.staff_id, now=_now()
-    )
+    await people.revoke_token(db_session, token_id, caller=known, actor_id=known.staff_id, now=now)
+
+
+organisations_router = Router(
+    path="/api/organisations",
+    route_handlers=[
+        organisation_list,
+        organisation_create,
+        organisation_detail,
+        organisation_update,
+    ],
+    tags=["organisations"],
+)
+staff_router = Router(
+    path="/api/staff", route_handlers=[staff_list, staff_create, staff_update], tags=["personnel"]
+)
+tokens_router = Router(
+    path="/api/tokens", route_handlers=[token_create, token_list, token_revoke], tags=["jetons"]
+)

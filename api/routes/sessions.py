@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-from litestar import Request, Response, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Request, Response, Router, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import CallerDep, DbSession, Feeds, Now, Rules
 from api.examples import SeriesBody, SessionBody
-from api.feeds import FeedService
+from api.feeds.conditional import respond
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.session import (
@@ -26,44 +24,33 @@ from api.schemas.session import (
     notices_out,
     session_out,
 )
-from planner.access import Caller
+from planner.clock import PARIS
 from planner.db import booking
 from planner.db.booking import Booked, SessionFilter
 from planner.errors import InvalidInputError, NotFoundError
 from planner.rules import series_starts
-from planner.session import PUBLIC, RuleSettings, SessionKind, SessionStatus
-
-DbSession = NamedDependency[AsyncSession]
-CallerDep = NamedDependency[Caller | None]
-Rules = NamedDependency[RuleSettings]
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from planner.session import PUBLIC, SessionKind, SessionStatus
 
 
 def _booked(result: Booked) -> BookingOut:
     return BookingOut(session_out(result.row, private=True), notices_out(result.notices))
 
 
-@post(
-    "/api/sessions", status_code=HTTP_201_CREATED, summary="Réserver une séance", tags=["séances"]
-)
+@post("/", status_code=HTTP_201_CREATED, summary="Réserver une séance")
 async def session_create(
-    db_session: DbSession, caller: CallerDep, rules: Rules, data: SessionBody
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: SessionBody
 ) -> BookingOut:
     """Book a session under every rule: 409 (a conflicting session) or 422 (the request itself)
     listing every violation; soft-rule warnings come back in ``notices``."""
     result = await booking.book_session(
-        db_session, data.to_input(), caller=caller, settings=rules, now=_now(), publish=data.publish
+        db_session, data.to_input(), caller=caller, settings=rules, now=now, publish=data.publish
     )
     return _booked(result)
 
 
-@post("/api/series", status_code=HTTP_201_CREATED, summary="Réserver une série", tags=["séances"])
+@post("/", status_code=HTTP_201_CREATED, summary="Réserver une série")
 async def series_create(
-    db_session: DbSession, caller: CallerDep, rules: Rules, data: SeriesBody
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: SeriesBody
 ) -> list[BookingOut]:
     """Book ``count`` sessions every ``interval_days`` days at the same local time, all or none."""
     first = data.to_input()
@@ -72,7 +59,7 @@ async def series_create(
         first.start, count=data.count, interval_days=data.interval_days, timezone=venue_zone
     )
     results = await booking.book_series(
-        db_session, first, starts, caller=caller, settings=rules, now=_now(), publish=data.publish
+        db_session, first, starts, caller=caller, settings=rules, now=now, publish=data.publish
     )
     return [_booked(r) for r in results]
 
@@ -82,7 +69,7 @@ def _midnight(value: date | None) -> datetime | None:
     return datetime.combine(value, time.min, tzinfo=PARIS) if value is not None else None
 
 
-@get("/api/sessions", summary="Lister les séances", tags=["séances"])
+@get("/", summary="Lister les séances")
 async def session_list(
     db_session: DbSession,
     caller: CallerDep,
@@ -120,12 +107,12 @@ async def session_list(
     return SessionPage(total, limit, offset, [session_out(r, private=private) for r in rows])
 
 
-@get("/api/sessions/{session_ref:str}", summary="Une séance (JSON, ou .ics)", tags=["séances"])
+@get("/{session_ref:str}", summary="Une séance (JSON, ou .ics)")
 async def session_detail(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     caller: CallerDep,
-    feeds: NamedDependency[FeedService],
+    feeds: Feeds,
     session_ref: FromPath[str],
 ) -> Response[Any]:
     """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``);
@@ -137,51 +124,45 @@ async def session_detail(
     if caller is None and SessionStatus(row.status) not in PUBLIC:
         raise NotFoundError(f"Aucune séance n° {number}.")
     if session_ref.endswith(".ics"):
-        return feeds.respond(request, feeds.single(row, private=caller is not None))
+        return respond(
+            request, feeds.single(row, private=caller is not None), max_age=feeds.max_age
+        )
     return Response(session_out(row, private=caller is not None))
 
 
-@patch("/api/sessions/{session_id:int}", summary="Modifier une séance", tags=["séances"])
+@patch("/{session_id:int}", summary="Modifier une séance")
 async def session_update(
     db_session: DbSession,
     caller: CallerDep,
     rules: Rules,
+    now: Now,
     session_id: FromPath[int],
     data: JSONBody[SessionPatch],
 ) -> BookingOut:
     """Change a session; its new time, venue or staff go through every rule again."""
     result = await booking.update_session(
-        db_session, session_id, given_fields(data), caller=caller, settings=rules, now=_now()
+        db_session, session_id, given_fields(data), caller=caller, settings=rules, now=now
     )
     return _booked(result)
 
 
-@post(
-    "/api/sessions/{session_id:int}/publish",
-    status_code=HTTP_200_OK,
-    summary="Publier une séance",
-    tags=["séances"],
-)
+@post("/{session_id:int}/publish", status_code=HTTP_200_OK, summary="Publier une séance")
 async def session_publish(
-    db_session: DbSession, caller: CallerDep, rules: Rules, session_id: FromPath[int]
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, session_id: FromPath[int]
 ) -> BookingOut:
     """Publish a draft: it becomes visible to the public."""
     result = await booking.change_status(
-        db_session, session_id, SessionStatus.PUBLISHED, caller=caller, settings=rules, now=_now()
+        db_session, session_id, SessionStatus.PUBLISHED, caller=caller, settings=rules, now=now
     )
     return _booked(result)
 
 
-@post(
-    "/api/sessions/{session_id:int}/cancel",
-    status_code=HTTP_200_OK,
-    summary="Annuler une séance",
-    tags=["séances"],
-)
+@post("/{session_id:int}/cancel", status_code=HTTP_200_OK, summary="Annuler une séance")
 async def session_cancel(
     db_session: DbSession,
     caller: CallerDep,
     rules: Rules,
+    now: Now,
     session_id: FromPath[int],
     data: JSONBody[Cancellation],
 ) -> BookingOut:
@@ -192,23 +173,38 @@ async def session_cancel(
         SessionStatus.CANCELLED,
         caller=caller,
         settings=rules,
-        now=_now(),
+        now=now,
         reason=data.reason,
     )
     return _booked(result)
 
 
-@post(
-    "/api/sessions/{session_id:int}/outcome",
-    status_code=HTTP_200_OK,
-    summary="Saisir le bilan d'une séance",
-    tags=["séances"],
-)
+@post("/{session_id:int}/outcome", status_code=HTTP_200_OK, summary="Saisir le bilan d'une séance")
 async def session_outcome(
-    db_session: DbSession, caller: CallerDep, session_id: FromPath[int], data: JSONBody[OutcomeIn]
+    db_session: DbSession,
+    caller: CallerDep,
+    now: Now,
+    session_id: FromPath[int],
+    data: JSONBody[OutcomeIn],
 ) -> SessionOut:
     """Record or correct the outcome of a session that has ended; it becomes completed."""
     row = await booking.record_outcome(
-        db_session, session_id, data.to_input(), caller=caller, now=_now()
+        db_session, session_id, data.to_input(), caller=caller, now=now
     )
     return session_out(row, private=True)
+
+
+sessions_router = Router(
+    path="/api/sessions",
+    route_handlers=[
+        session_create,
+        session_list,
+        session_detail,
+        session_update,
+        session_publish,
+        session_cancel,
+        session_outcome,
+    ],
+    tags=["séances"],
+)
+series_router = Router(path="/api/series", route_handlers=[series_create], tags=["séances"])

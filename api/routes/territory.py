@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import shapely
-from litestar import Request, Response, get
-from litestar.di import NamedDependency
+from litestar import Request, Response, Router, get
 from litestar.params import PathParameter, QueryParameter
 from shapely.geometry import mapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import DbSession
 from api.schemas.territory import (
     LocateResult,
     QpvFeature,
@@ -26,9 +25,9 @@ INSEE_PATTERN = r"^(\d{5}|2[ABab]\d{3})$"
 QPV_CODE_PATTERN = r"^[Qq][A-Za-z0-9]{5,9}$"
 
 
-@get("/api/qpv", summary="Lister les QPV", tags=["territoire"])
+@get("/qpv", summary="Lister les QPV")
 async def qpv_list(
-    db_session: NamedDependency[AsyncSession],
+    db_session: DbSession,
     dep: Annotated[
         str | None,
         QueryParameter(pattern=DEPARTMENT_PATTERN, description="Code de département (ex. 80)."),
@@ -52,21 +51,19 @@ async def qpv_list(
     return [qpv_summary(row) for row in rows]
 
 
-@get("/api/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)", tags=["territoire"])
+@get("/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)")
 async def qpv_detail(
-    db_session: NamedDependency[AsyncSession],
+    db_session: DbSession,
     code: Annotated[str, PathParameter(pattern=QPV_CODE_PATTERN, description="Code du QPV.")],
 ) -> QpvFeature:
     """The QPV as a GeoJSON Feature with its polygon; 404 problem for an unknown code."""
     return qpv_feature(await get_qpv(db_session, code))
 
 
-@get(
-    "/api/locate", summary="Situer un point : QPV, QPV le plus proche, commune", tags=["territoire"]
-)
+@get("/locate", summary="Situer un point : QPV, QPV le plus proche, commune")
 async def locate_point(
     request: Request[Any, Any, Any],
-    db_session: NamedDependency[AsyncSession],
+    db_session: DbSession,
     lat: Annotated[float, QueryParameter(ge=-90, le=90, description="Latitude WGS84.")],
     lon: Annotated[float, QueryParameter(ge=-180, le=180, description="Longitude WGS84.")],
 ) -> LocateResult:
@@ -75,13 +72,9 @@ async def locate_point(
     return locate_result(lat, lon, await locate(db_session, cache, lon=lon, lat=lat))
 
 
-@get(
-    "/api/departements.geojson",
-    summary="Contours des départements (contexte de carte)",
-    tags=["territoire"],
-)
+@get("/departements.geojson", summary="Contours des départements (contexte de carte)")
 async def department_outlines(
-    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    request: Request[Any, Any, Any], db_session: DbSession
 ) -> Response[dict[str, Any]]:
     """The departments of the loaded communes as simplified outlines, to give a map its bearings
     without any background tiles."""
@@ -100,3 +93,10 @@ async def department_outlines(
         ],
     }
     return Response(collection, headers={"Cache-Control": "max-age=3600"})
+
+
+router = Router(
+    path="/api",
+    route_handlers=[qpv_list, qpv_detail, locate_point, department_outlines],
+    tags=["territoire"],
+)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, delete, get, patch, post
+from litestar import Request, Router, delete, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import CallerDep, DbSession, Now, Placer
 from api.examples import VenueBody
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.venue import VenueOut, VenuePatch, venue_out
-from planner.access import Caller, require_booker, require_caller
+from planner.access import require_booker, require_caller
 from planner.db.venue_import import import_venues
 from planner.db.venues import (
-    VenuePlacer,
     create_venue,
     delete_venue,
     get_venue,
@@ -30,14 +27,10 @@ from planner.db.venues import (
 from planner.errors import InvalidInputError
 from planner.venue import VenueKind
 
-DbSession = NamedDependency[AsyncSession]
-PlacerDep = NamedDependency[VenuePlacer]
-CallerDep = NamedDependency[Caller | None]
 
-
-@post("/api/venues", status_code=HTTP_201_CREATED, summary="Créer un lieu", tags=["lieux"])
+@post("/", status_code=HTTP_201_CREATED, summary="Créer un lieu")
 async def venue_create(
-    db_session: DbSession, placer: PlacerDep, caller: CallerDep, data: VenueBody
+    db_session: DbSession, placer: Placer, caller: CallerDep, now: Now, data: VenueBody
 ) -> VenueOut:
     """Create a venue, geocoding its address unless coordinates are given.
 
@@ -45,13 +38,11 @@ async def venue_create(
     same venue exists, 503 with Retry-After when no geocoder can answer; nothing is saved then.
     """
     actor = require_booker(caller).staff_id
-    venue = await create_venue(
-        db_session, placer, data.to_input(), now=datetime.now(UTC), actor_id=actor
-    )
+    venue = await create_venue(db_session, placer, data.to_input(), now=now, actor_id=actor)
     return venue_out(venue)
 
 
-@get("/api/venues", summary="Lister les lieux", tags=["lieux"])
+@get("/", summary="Lister les lieux")
 async def venue_list(
     db_session: DbSession,
     caller: CallerDep,
@@ -73,7 +64,7 @@ async def venue_list(
     return [venue_out(row) for row in rows]
 
 
-@get("/api/venues/{venue_id:int}", summary="Un lieu", tags=["lieux"])
+@get("/{venue_id:int}", summary="Un lieu")
 async def venue_detail(
     db_session: DbSession, caller: CallerDep, venue_id: FromPath[int]
 ) -> VenueOut:
@@ -82,32 +73,30 @@ async def venue_detail(
     return venue_out(await get_venue(db_session, venue_id))
 
 
-@patch("/api/venues/{venue_id:int}", summary="Modifier un lieu", tags=["lieux"])
+@patch("/{venue_id:int}", summary="Modifier un lieu")
 async def venue_update(
     db_session: DbSession,
-    placer: PlacerDep,
+    placer: Placer,
     caller: CallerDep,
+    now: Now,
     venue_id: FromPath[int],
     data: JSONBody[VenuePatch],
 ) -> VenueOut:
     """Change the fields given; a new address is geocoded again, new coordinates win."""
     actor = require_booker(caller).staff_id
     venue = await update_venue(
-        db_session, placer, venue_id, given_fields(data), now=datetime.now(UTC), actor_id=actor
+        db_session, placer, venue_id, given_fields(data), now=now, actor_id=actor
     )
     return venue_out(venue)
 
 
-@delete(
-    "/api/venues/{venue_id:int}",
-    status_code=HTTP_204_NO_CONTENT,
-    summary="Supprimer un lieu",
-    tags=["lieux"],
-)
-async def venue_delete(db_session: DbSession, caller: CallerDep, venue_id: FromPath[int]) -> None:
+@delete("/{venue_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Supprimer un lieu")
+async def venue_delete(
+    db_session: DbSession, caller: CallerDep, now: Now, venue_id: FromPath[int]
+) -> None:
     """Delete a venue no session uses; 404 problem when unknown, 409 when in use."""
     actor = require_booker(caller).staff_id
-    await delete_venue(db_session, venue_id, actor_id=actor, now=datetime.now(UTC))
+    await delete_venue(db_session, venue_id, actor_id=actor, now=now)
 
 
 class VenueImportOut(msgspec.Struct, frozen=True):
@@ -131,14 +120,17 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 @post(
-    "/api/venues/import",
+    "/import",
     status_code=HTTP_200_OK,
     summary="Importer des lieux (CSV)",
-    tags=["lieux"],
     request_max_body_size=MAX_IMPORT_BYTES,
 )
 async def venue_import(
-    db_session: DbSession, placer: PlacerDep, caller: CallerDep, request: Request[Any, Any, Any]
+    db_session: DbSession,
+    placer: Placer,
+    caller: CallerDep,
+    now: Now,
+    request: Request[Any, Any, Any],
 ) -> VenueImportOut:
     """Import a CSV (header; ``;`` or ``,``) sent as the body or as a form's ``file`` field.
 
@@ -147,7 +139,7 @@ async def venue_import(
     """
     require_booker(caller)
     text = await _csv_text(request)
-    report = await import_venues(db_session, placer, text, now=datetime.now(UTC))
+    report = await import_venues(db_session, placer, text, now=now)
     return VenueImportOut(
         created=report.created,
         updated=report.updated,
@@ -171,3 +163,17 @@ async def _csv_text(request: Request[Any, Any, Any]) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+router = Router(
+    path="/api/venues",
+    route_handlers=[
+        venue_create,
+        venue_list,
+        venue_detail,
+        venue_update,
+        venue_delete,
+        venue_import,
+    ],
+    tags=["lieux"],
+)

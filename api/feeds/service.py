@@ -1,0 +1,117 @@
+"""Feeds assembled by concatenating session fragments, kept with their ETag until a session in
+them changes.
+
+The feed cache is keyed by the feed's selection and checked against its revision (count, last
+change, sum of ids — two aggregate queries over indexed columns); the addresses checked moments
+ago are remembered so that :mod:`api.feeds.middleware` can answer them without the database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.feeds.fragment import Fragments
+from api.settings import Settings
+from calendars.feed import FeedHeader, assemble_feed, feed_window, strong_etag
+from planner.db.feeds import FeedSelection, FeedWindow, feed_revision, feed_sessions
+from planner.db.models import OutreachSession
+
+FEED_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An assembled feed: its bytes, strong ETag and last change."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime | None
+
+
+class FeedService:
+    """Assembles feeds from session fragments, with the feed cache and the checked addresses."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.public_url = settings.public_url
+        self.domain = urlsplit(settings.public_url).hostname or "allervers"
+        self.max_age = settings.feed_max_age
+        self.retention = timedelta(days=settings.feed_cancelled_retention_days)
+        self.back = timedelta(days=settings.feed_days_back)
+        self.ahead = timedelta(days=settings.feed_days_ahead)
+        self.revalidate = settings.feed_revalidate_seconds
+        self.fragments = Fragments(public_url=self.public_url, domain=self.domain)
+        self._feeds: OrderedDict[Any, tuple[Any, Feed]] = OrderedDict()
+        self._checked: dict[str, tuple[float, Feed]] = {}
+
+    def single(self, row: OutreachSession, *, private: bool) -> Feed:
+        """A calendar holding one session (``/api/sessions/{id}.ics``)."""
+        body = assemble_feed(
+            FeedHeader(name=row.title, description=row.title, domain=self.domain),
+            [self.fragments.render(row, private=private)],
+            [row.timezone],
+        )
+        return Feed(body, strong_etag(body), row.updated_at.replace(microsecond=0))
+
+    def window(self, now: datetime) -> FeedWindow:
+        """The rolling window of feeds at ``now``."""
+        start, end = feed_window(now=now, back=self.back, ahead=self.ahead)
+        return FeedWindow(start=start, end=end, cancelled_since=now - self.retention)
+
+    async def feed(
+        self,
+        session: AsyncSession,
+        selection: FeedSelection,
+        *,
+        name: str,
+        description: str,
+        now: datetime,
+        private: bool = False,
+    ) -> Feed:
+        """The feed of ``selection``, from the cache while none of its sessions changed."""
+        window = self.window(now)
+        revision = await feed_revision(session, selection, window)
+        key = (selection, private, name)
+        cached = self._feeds.get(key)
+        if cached is not None and cached[0] == revision:
+            self._feeds.move_to_end(key)
+            return cached[1]
+        rows = await feed_sessions(session, selection, window)
+        body = assemble_feed(
+            FeedHeader(name=name, description=description, domain=self.domain),
+            [self.fragments.render(row, private=private) for row in rows],
+            sorted({row.timezone for row in rows}),
+        )
+        latest = revision[1]
+        feed = Feed(body, strong_etag(body), latest.replace(microsecond=0) if latest else None)
+        self._feeds[key] = (revision, feed)
+        if len(self._feeds) > FEED_CACHE_SIZE:
+            self._feeds.popitem(last=False)
+        return feed
+
+    def recent(self, address: str) -> Feed | None:
+        """The feed last served at ``address`` if its version was checked moments ago.
+
+        Within ``ALLERVERS_FEED_REVALIDATE_SECONDS`` a feed is served without touching the
+        database; a change reaches subscribers that much later at most (they poll hourly).
+        """
+        seen = self._checked.get(address)
+        if seen is not None and time.monotonic() - seen[0] < self.revalidate:
+            return seen[1]
+        return None
+
+    def forget(self) -> None:
+        """A change went through this process: check every feed's version again."""
+        self._checked.clear()
+
+    def remember(self, address: str, feed: Feed) -> None:
+        """Note that ``address`` was just checked and serves ``feed``."""
+        if len(self._checked) > FEED_CACHE_SIZE:
+            self._checked.clear()
+        self._checked[address] = (time.monotonic(), feed)
