@@ -17,6 +17,7 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.booking_input import SessionInput
 from planner.campaign import (
     TIMEZONE,
     CampaignProblem,
@@ -27,7 +28,7 @@ from planner.campaign import (
     Target,
     max_coverage,
 )
-from planner.db.booking import SessionInput, as_booking, book_session, venue_place
+from planner.db.booking import book_session
 from planner.db.campaign_input import target_zones
 from planner.db.campaigns import get_campaign, require_planner
 from planner.db.models import (
@@ -41,6 +42,7 @@ from planner.db.models import (
     Venue,
     VenueQpv,
 )
+from planner.db.session_values import as_booking, venue_place
 from planner.errors import BookingRefusedError, ConflictError, NotFoundError
 from planner.session import (
     SESSION_KIND_LABELS,

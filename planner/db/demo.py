@@ -24,7 +24,9 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
-from planner.db import booking, people
+from planner.booking_input import OutcomeInput, SessionInput
+from planner.db import people
+from planner.db.booking import book_series, book_session
 from planner.db.models import (
     Organisation,
     OutreachSession,
@@ -33,6 +35,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
+from planner.db.session_changes import change_status, record_outcome
 from planner.db.venues import VenueInput, VenuePlacer, create_venue
 from planner.errors import ConflictError
 from planner.rules import series_starts
@@ -133,7 +136,7 @@ Slot = tuple[int, int, str, str, int]
 """Week offset from the current week, weekday, local start, local end, days the end is later."""
 
 
-outcome = booking.OutcomeInput
+outcome = OutcomeInput
 """A past session's outcome: people met, new contacts, job offers, immersions, follow-ups."""
 
 
@@ -144,7 +147,7 @@ class Cancelled:
     reason: str
 
 
-Fate = booking.OutcomeInput | SessionStatus | Cancelled
+Fate = OutcomeInput | SessionStatus | Cancelled
 """What becomes of a session: an outcome (completed), draft, published, or a cancellation."""
 
 
@@ -309,7 +312,7 @@ class _Loader:
         zone = ZoneInfo(timezone_for(venue.insee_code))
         today = self.now.astimezone(zone).date()
         first = _moment(today, plan.slot, zone)
-        data = booking.SessionInput(
+        data = SessionInput(
             kind=plan.kind,
             title=plan.title,
             start=first,
@@ -332,13 +335,9 @@ class _Loader:
         published_at = booked_at + timedelta(days=2) if past else self.now
         caller, rules, session = self.caller(plan), self.settings, self.session
         if len(starts) == 1:
-            rows = [
-                await booking.book_session(
-                    session, data, caller=caller, settings=rules, now=booked_at
-                )
-            ]
+            rows = [await book_session(session, data, caller=caller, settings=rules, now=booked_at)]
         else:
-            rows = await booking.book_series(
+            rows = await book_series(
                 session, data, starts, caller=caller, settings=rules, now=booked_at
             )
         for booked, fate in zip(rows, plan.fates, strict=True):
@@ -346,12 +345,12 @@ class _Loader:
                 self.notices += len(booked.notices)
                 continue
             row = booked.row
-            published = await booking.change_status(
+            published = await change_status(
                 session, row.id, PUBLISHED, caller=caller, settings=rules, now=published_at
             )
             self.notices += len(published.notices)  # the rules judged it again, with all around
             if isinstance(fate, Cancelled):
-                await booking.change_status(
+                await change_status(
                     session,
                     row.id,
                     SessionStatus.CANCELLED,
@@ -360,10 +359,10 @@ class _Loader:
                     now=row.start_at - timedelta(days=1) if past else self.now,
                     reason=fate.reason,
                 )
-            elif isinstance(fate, booking.OutcomeInput):
+            elif isinstance(fate, OutcomeInput):
                 # The outcome is typed in the next morning (or now, if that is sooner).
                 recorded_at = min(row.end_at + timedelta(hours=14), self.now)
-                await booking.record_outcome(session, row.id, fate, caller=caller, now=recorded_at)
+                await record_outcome(session, row.id, fate, caller=caller, now=recorded_at)
 
 
 async def load_demo(

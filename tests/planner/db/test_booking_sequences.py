@@ -25,8 +25,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from planner.access import Caller
+from planner.booking_input import SessionInput
 from planner.db import people
-from planner.db.booking import SessionInput, book_session, change_status, update_session
+from planner.db.booking import book_session
 from planner.db.engine import create_engine
 from planner.db.models import (
     OutreachSession,
@@ -36,6 +37,7 @@ from planner.db.models import (
     SessionQpv,
     SessionStaff,
 )
+from planner.db.session_changes import change_status, update_session
 from planner.db.territory import Territory, TerritoryCache
 from planner.db.venues import Placement, VenueInput, new_venue
 from planner.errors import BookingRefusedError, InvalidInputError
