@@ -23,7 +23,7 @@ from api.settings import Settings, SettingsError
 from geo.ban_file import read_ban_file
 from geo.errors import GeoError
 from geo.reference import read_commune_outlines, read_communes_csv, read_qpv_file
-from planner.db import migration, people
+from planner.db import migration, people, tokens
 from planner.db.ban import import_ban_addresses
 from planner.db.bundled import load_bundled_if_empty
 from planner.db.demo import has_data, load_demo
@@ -200,7 +200,7 @@ async def _create_admin(session: AsyncSession, email: str, name: str) -> list[st
         raise InvalidInputError({"email": f"{email} existe déjà sans être un administrateur actif"})
     else:
         said = f"Administrateur existant : {staff.name} <{staff.email}> (n° {staff.id})."
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         session, staff.id, name="create-admin", actor_id=None, now=now
     )
     return [
@@ -225,7 +225,7 @@ async def _create_token(session: AsyncSession, email: str, name: str) -> list[st
     staff = await people.find_staff_by_email(session, email)
     if staff is None:
         raise InvalidInputError({"email": f"aucun membre du personnel n'a l'adresse {email}"})
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         session, staff.id, name=name, actor_id=None, now=_now()
     )
     return [f"Jeton n° {token.id} pour {staff.name} <{staff.email}> :", secret]
@@ -245,7 +245,7 @@ def command_revoke_token(settings: Settings, args: argparse.Namespace) -> list[s
     asyncio.run(
         _in_transaction(
             settings.database_url,
-            lambda s: people.revoke_token(s, args.token_id, caller=None, actor_id=None, now=_now()),
+            lambda s: tokens.revoke_token(s, args.token_id, caller=None, actor_id=None, now=_now()),
         )
     )
     return [f"Jeton n° {args.token_id} révoqué."]

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.feeds import FeedService, feed_address
 from planner.access import Caller, require_caller
-from planner.db import people
+from planner.db import tokens
 from planner.db.feeds import FeedSelection, check_selection
 from planner.db.models import Commune, Organisation, Qpv
 from planner.errors import NotFoundError
@@ -203,7 +203,7 @@ async def feed_staff(
 ) -> Response[bytes]:
     """An adviser's own sessions with co-facilitators and internal notes; the secret in the
     address is the only key (404 once rotated or revoked)."""
-    staff = await people.staff_by_feed_token(db_session, _key(filename))
+    staff = await tokens.staff_by_feed_token(db_session, _key(filename))
     if staff is None:
         raise NotFoundError("Ce calendrier privé n'existe pas ou n'existe plus.")
     feed = await feeds.feed(
@@ -234,7 +234,7 @@ class FeedTokenOut(msgspec.Struct, frozen=True):
 async def feed_token_rotate(db_session: DbSession, caller: CallerDep, feeds: Feeds) -> FeedTokenOut:
     """A new secret address for your private feed; the previous one stops working."""
     me = require_caller(caller)
-    secret = await people.rotate_feed_token(db_session, me.staff_id, now=_now())
+    secret = await tokens.rotate_feed_token(db_session, me.staff_id, now=_now())
     url = f"{feeds.public_url}/feeds/staff/{secret}.ics"
     return FeedTokenOut(https=url, webcal="webcal://" + url.split("://", 1)[1])
 
@@ -243,4 +243,4 @@ async def feed_token_rotate(db_session: DbSession, caller: CallerDep, feeds: Fee
 async def feed_token_revoke(db_session: DbSession, caller: CallerDep) -> None:
     """Revoke your private feed's address (404 afterwards)."""
     me = require_caller(caller)
-    await people.revoke_feed_token(db_session, me.staff_id, now=_now())
+    await tokens.revoke_feed_token(db_session, me.staff_id, now=_now())

@@ -24,7 +24,7 @@ from api.schemas.people import (
     token_out,
 )
 from planner.access import Caller, require_admin, require_caller
-from planner.db import people
+from planner.db import people, tokens
 from planner.session import Role
 
 DbSession = NamedDependency[AsyncSession]
@@ -148,7 +148,7 @@ async def token_create(
     staff_id = data.staff_id if data.staff_id is not None else known.staff_id
     if staff_id != known.staff_id:
         require_admin(caller)
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         db_session, staff_id, name=data.name, actor_id=known.staff_id, now=_now()
     )
     return token_out(token, secret)
@@ -159,13 +159,13 @@ async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]
     """Tokens without their secret: all for admins, one's own for others."""
     known = require_caller(caller)
     staff_id = None if known.role is Role.ADMIN else known.staff_id
-    return [token_out(t) for t in await people.list_tokens(db_session, staff_id=staff_id)]
+    return [token_out(t) for t in await tokens.list_tokens(db_session, staff_id=staff_id)]
 
 
 @delete("/api/tokens/{token_id:int}", summary="Révoquer un jeton", tags=["jetons"])
 async def token_revoke(db_session: DbSession, caller: CallerDep, token_id: FromPath[int]) -> None:
     """Revoke a token (admins, or its owner); it stops working at once."""
     known = require_caller(caller)
-    await people.revoke_token(
+    await tokens.revoke_token(
         db_session, token_id, caller=known, actor_id=known.staff_id, now=_now()
     )
