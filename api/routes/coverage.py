@@ -16,13 +16,9 @@ from api.coverage_png import render_png
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.access import Caller
-from planner.db.coverage import (
-    DEFAULT_LAPSED_AFTER_DAYS,
-    PARIS,
-    Coverage,
-    CoverageFilter,
-    compute_coverage,
-)
+from planner.clock import PARIS
+from planner.db.coverage import compute_coverage
+from planner.db.coverage_values import DEFAULT_LAPSED_AFTER_DAYS, Coverage, CoverageFilter
 from planner.errors import InvalidInputError
 from planner.session import SessionKind
 
