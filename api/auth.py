@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
-from planner.db.people import authenticate
+from planner.db.tokens import authenticate
 from planner.errors import AuthenticationError
 
 

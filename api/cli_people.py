@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.cli_database import in_transaction, upgrade_schema
 from api.settings import Settings
 from planner.clock import system_clock
-from planner.db import people
+from planner.db import people, tokens
 from planner.errors import InvalidInputError
 from planner.session import OrganisationKind, Role
 
@@ -48,7 +48,7 @@ async def _create_admin(session: AsyncSession, email: str, name: str) -> list[st
         raise InvalidInputError({"email": f"{email} existe déjà sans être un administrateur actif"})
     else:
         said = f"Administrateur existant : {staff.name} <{staff.email}> (n° {staff.id})."
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         session, staff.id, name="create-admin", actor_id=None, now=now
     )
     return [
@@ -73,7 +73,7 @@ async def _create_token(session: AsyncSession, email: str, name: str) -> list[st
     staff = await people.find_staff_by_email(session, email)
     if staff is None:
         raise InvalidInputError({"email": f"aucun membre du personnel n'a l'adresse {email}"})
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         session, staff.id, name=name, actor_id=None, now=system_clock()
     )
     return [f"Jeton n° {token.id} pour {staff.name} <{staff.email}> :", secret]
@@ -93,7 +93,7 @@ def command_revoke_token(settings: Settings, args: argparse.Namespace) -> list[s
     asyncio.run(
         in_transaction(
             settings.database_url,
-            lambda s: people.revoke_token(
+            lambda s: tokens.revoke_token(
                 s, args.token_id, caller=None, actor_id=None, now=system_clock()
             ),
         )

@@ -19,7 +19,7 @@ from matplotlib import pyplot
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from planner.db.coverage import Coverage, CoverageStatus
+from planner.db.coverage_values import Coverage, CoverageStatus
 
 STATUS_STYLE = {
     CoverageStatus.REACHED: ("#1f7a3a", "atteint"),

@@ -57,9 +57,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 from api.cli import prepare
 from api.settings import Settings
 from planner.access import Caller
-from planner.db.booking import SessionFilter, SessionInput, book_session, list_sessions
+from planner.booking_input import SessionFilter, SessionInput
+from planner.db.booking import book_session
 from planner.db.engine import create_engine
 from planner.db.models import Base, Commune, CommunePostcode
+from planner.db.session_queries import list_sessions
 from planner.db.territory import TerritoryCache
 from planner.session import OrganisationKind, Role, RuleSettings, SessionKind, SessionStatus
 

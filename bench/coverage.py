@@ -43,7 +43,9 @@ from api.schemas.coverage import coverage_collection
 from api.settings import Settings
 from bench.booking import NOW, POSTGRES_ENVS, Backend, chunks, load, make_sessions, make_world
 from planner.access import Caller
-from planner.db.coverage import PARIS, CoverageFilter, compute_coverage
+from planner.clock import PARIS
+from planner.db.coverage import compute_coverage
+from planner.db.coverage_values import CoverageFilter
 from planner.db.engine import create_engine
 from planner.db.models import Base, OutreachSession, Qpv, SessionOutcome, SessionQpv
 from planner.session import PUBLIC, Role, SessionStatus

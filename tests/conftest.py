@@ -188,6 +188,7 @@ async def _make_team(url: str) -> Team:
 
     from planner.db import people
     from planner.db.engine import create_engine
+    from planner.db.tokens import issue_token
     from planner.session import OrganisationKind, Role
 
     now = datetime.now(UTC)
@@ -228,7 +229,7 @@ async def _make_team(url: str) -> Team:
                     now=now,
                 )
                 ids[who] = staff.id
-                _, tokens[who] = await people.issue_token(
+                _, tokens[who] = await issue_token(
                     s, staff.id, name="tests", actor_id=None, now=now
                 )
         return Team(

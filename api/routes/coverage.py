@@ -16,12 +16,8 @@ from api.deps import CallerDep, DbSession, Now
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.clock import PARIS
-from planner.db.coverage import (
-    DEFAULT_LAPSED_AFTER_DAYS,
-    Coverage,
-    CoverageFilter,
-    compute_coverage,
-)
+from planner.db.coverage import compute_coverage
+from planner.db.coverage_values import DEFAULT_LAPSED_AFTER_DAYS, Coverage, CoverageFilter
 from planner.errors import InvalidInputError
 from planner.session import SessionKind
 

@@ -18,7 +18,7 @@ from api.feeds.conditional import respond
 from api.feeds.middleware import feed_address
 from api.feeds.service import FeedService
 from planner.access import require_caller
-from planner.db import people
+from planner.db import tokens
 from planner.db.feeds import FeedSelection, check_selection
 from planner.db.models import Commune, Organisation, Qpv
 from planner.errors import NotFoundError
@@ -212,7 +212,7 @@ async def feed_staff(
 ) -> Response[bytes]:
     """An adviser's own sessions with co-facilitators and internal notes; the secret in the
     address is the only key (404 once rotated or revoked)."""
-    staff = await people.staff_by_feed_token(db_session, _key(filename))
+    staff = await tokens.staff_by_feed_token(db_session, _key(filename))
     if staff is None:
         raise NotFoundError("Ce calendrier privé n'existe pas ou n'existe plus.")
     feed = await feeds.feed(
@@ -241,7 +241,7 @@ async def feed_token_rotate(
 ) -> FeedTokenOut:
     """A new secret address for your private feed; the previous one stops working."""
     me = require_caller(caller)
-    secret = await people.rotate_feed_token(db_session, me.staff_id, now=now)
+    secret = await tokens.rotate_feed_token(db_session, me.staff_id, now=now)
     url = f"{feeds.public_url}/feeds/staff/{secret}.ics"
     return FeedTokenOut(https=url, webcal="webcal://" + url.split("://", 1)[1])
 
@@ -250,7 +250,7 @@ async def feed_token_rotate(
 async def feed_token_revoke(db_session: DbSession, caller: CallerDep, now: Now) -> None:
     """Revoke your private feed's address (404 afterwards)."""
     me = require_caller(caller)
-    await people.revoke_feed_token(db_session, me.staff_id, now=now)
+    await tokens.revoke_feed_token(db_session, me.staff_id, now=now)
 
 
 router = Router(

@@ -21,7 +21,7 @@ from api.schemas.people import (
     token_out,
 )
 from planner.access import require_admin, require_caller
-from planner.db import people
+from planner.db import people, tokens
 from planner.session import Role
 
 
@@ -133,7 +133,7 @@ async def token_create(
     staff_id = data.staff_id if data.staff_id is not None else known.staff_id
     if staff_id != known.staff_id:
         require_admin(caller)
-    token, secret = await people.issue_token(
+    token, secret = await tokens.issue_token(
         db_session, staff_id, name=data.name, actor_id=known.staff_id, now=now
     )
     return token_out(token, secret)
@@ -144,7 +144,7 @@ async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]
     """Tokens without their secret: all for admins, one's own for others."""
     known = require_caller(caller)
     staff_id = None if known.role is Role.ADMIN else known.staff_id
-    return [token_out(t) for t in await people.list_tokens(db_session, staff_id=staff_id)]
+    return [token_out(t) for t in await tokens.list_tokens(db_session, staff_id=staff_id)]
 
 
 @delete("/{token_id:int}", summary="Révoquer un jeton")
@@ -153,7 +153,7 @@ async def token_revoke(
 ) -> None:
     """Revoke a token (admins, or its owner); it stops working at once."""
     known = require_caller(caller)
-    await people.revoke_token(db_session, token_id, caller=known, actor_id=known.staff_id, now=now)
+    await tokens.revoke_token(db_session, token_id, caller=known, actor_id=known.staff_id, now=now)
 
 
 organisations_router = Router(

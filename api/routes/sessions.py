@@ -24,9 +24,10 @@ from api.schemas.session import (
     notices_out,
     session_out,
 )
+from planner.booking_input import SessionFilter
 from planner.clock import PARIS
-from planner.db import booking
-from planner.db.booking import Booked, SessionFilter
+from planner.db import booking, session_changes, session_queries
+from planner.db.booking import Booked
 from planner.errors import InvalidInputError, NotFoundError
 from planner.rules import series_starts
 from planner.session import PUBLIC, SessionKind, SessionStatus
@@ -54,7 +55,7 @@ async def series_create(
 ) -> list[BookingOut]:
     """Book ``count`` sessions every ``interval_days`` days at the same local time, all or none."""
     first = data.to_input()
-    venue_zone = await booking.venue_timezone(db_session, first.venue_id)
+    venue_zone = await session_queries.venue_timezone(db_session, first.venue_id)
     starts = series_starts(
         first.start, count=data.count, interval_days=data.interval_days, timezone=venue_zone
     )
@@ -100,7 +101,7 @@ async def session_list(
         staff=staff,
         statuses=frozenset({status}) if status else None,
     )
-    total, rows = await booking.list_sessions(
+    total, rows = await session_queries.list_sessions(
         db_session, filters, public_only=caller is None, limit=limit, offset=offset
     )
     private = caller is not None
@@ -120,7 +121,7 @@ async def session_detail(
     number = session_ref.removesuffix(".ics")
     if not number.isdigit():
         raise NotFoundError(f"Aucune séance « {session_ref} ».")
-    row = await booking.get_session(db_session, int(number))
+    row = await session_queries.get_session(db_session, int(number))
     if caller is None and SessionStatus(row.status) not in PUBLIC:
         raise NotFoundError(f"Aucune séance n° {number}.")
     if session_ref.endswith(".ics"):
@@ -140,7 +141,7 @@ async def session_update(
     data: JSONBody[SessionPatch],
 ) -> BookingOut:
     """Change a session; its new time, venue or staff go through every rule again."""
-    result = await booking.update_session(
+    result = await session_changes.update_session(
         db_session, session_id, given_fields(data), caller=caller, settings=rules, now=now
     )
     return _booked(result)
@@ -151,7 +152,7 @@ async def session_publish(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, session_id: FromPath[int]
 ) -> BookingOut:
     """Publish a draft: it becomes visible to the public."""
-    result = await booking.change_status(
+    result = await session_changes.change_status(
         db_session, session_id, SessionStatus.PUBLISHED, caller=caller, settings=rules, now=now
     )
     return _booked(result)
@@ -167,7 +168,7 @@ async def session_cancel(
     data: JSONBody[Cancellation],
 ) -> BookingOut:
     """Cancel a session with a reason; its staff and venue are free again."""
-    result = await booking.change_status(
+    result = await session_changes.change_status(
         db_session,
         session_id,
         SessionStatus.CANCELLED,
@@ -188,7 +189,7 @@ async def session_outcome(
     data: JSONBody[OutcomeIn],
 ) -> SessionOut:
     """Record or correct the outcome of a session that has ended; it becomes completed."""
-    row = await booking.record_outcome(
+    row = await session_changes.record_outcome(
         db_session, session_id, data.to_input(), caller=caller, now=now
     )
     return session_out(row, private=True)

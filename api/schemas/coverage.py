@@ -18,7 +18,8 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from planner.db.coverage import PARIS, Coverage, CoverageStatus, Figures, QpvCoverage
+from planner.clock import PARIS
+from planner.db.coverage_values import Coverage, CoverageStatus, Figures, QpvCoverage
 
 DISPLAY_TOLERANCE_DEG = 0.0003
 """Simplification tolerance in degrees (about 30 m east-west, 33 m north-south here)."""

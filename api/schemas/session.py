@@ -12,7 +12,7 @@ from typing import Annotated
 import msgspec
 
 from api.schemas.territory import Point
-from planner.db.booking import OutcomeInput, SessionInput
+from planner.booking_input import OutcomeInput, SessionInput
 from planner.db.models import OutreachSession
 from planner.session import SESSION_KIND_LABELS, Notice, SessionKind, SessionStatus, Violation
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,47 @@ async def record(
             before=before,
             after=after,
         )
+    )
+
+
+class Identified(Protocol):
+    """A stored row with an integer primary key ``id``."""
+
+    @property
+    def id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=Identified)
+Snapshot = dict[str, Any] | None
+
+
+async def audited(
+    session: AsyncSession,
+    row: Row,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    before: Snapshot,
+    after: Callable[[Row], Snapshot] | Snapshot,
+    now: datetime,
+) -> None:
+    """Flush a created, changed or deleted row, then append its audit entry.
+
+    The flush comes first so that a new row has its ``id`` (the entry's ``entity_id``) and
+    ``after`` — a snapshot function called with the row, or a ready value — sees the row as
+    stored. Every service that changes a row audits it through here.
+    """
+    await session.flush()
+    await record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        before=before,
+        after=after(row) if callable(after) else after,
+        now=now,
     )
 
 

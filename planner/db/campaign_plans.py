@@ -19,8 +19,9 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.booking_input import SessionInput
 from planner.clock import PARIS
-from planner.db.booking import SessionInput, as_booking, book_session, venue_place
+from planner.db.booking import book_session
 from planner.db.campaign_resolution import target_zones
 from planner.db.campaigns import get_campaign, require_planner
 from planner.db.models import (
@@ -34,6 +35,7 @@ from planner.db.models import (
     Venue,
     VenueQpv,
 )
+from planner.db.session_values import as_booking, venue_place
 from planner.errors import BookingRefusedError, ConflictError, NotFoundError
 from planner.planning.campaign import (
     TIMEZONE,

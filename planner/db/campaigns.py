@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_caller
 from planner.db.audit import record
-from planner.db.booking import organisation_window
 from planner.db.campaign_resolution import (
     resolve_staff,
     resolve_targets,
@@ -36,6 +35,7 @@ from planner.db.campaign_resolution import (
     weighted,
 )
 from planner.db.models import Campaign, CampaignOrganisation, Organisation
+from planner.db.session_values import organisation_window
 from planner.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from planner.planning.campaign_input import (
     PERIOD_NAMES,

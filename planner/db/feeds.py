@@ -18,7 +18,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.measure import geodesic_m
-from planner.db.booking import LONGEST
 from planner.db.models import (
     Commune,
     Organisation,
@@ -30,6 +29,7 @@ from planner.db.models import (
     SessionStaff,
     Venue,
 )
+from planner.db.session_queries import LONGEST
 from planner.errors import NotFoundError
 from planner.session import SessionKind, SessionStatus
 

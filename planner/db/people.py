@@ -1,13 +1,10 @@
-"""Organisations, staff members and their API tokens; every change is audited.
+"""Organisations and their staff members (roles, territory overseen); every change is audited.
 
-Tokens are random secrets shown once; only their SHA-256 is stored, so a database leak does not
-leak working tokens (they are long random strings: a fast hash is enough, no password stretching).
+Their API tokens and private calendar URLs are in :mod:`planner.db.tokens`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,18 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planner.access import Caller
-from planner.db.audit import record
-from planner.db.models import ApiToken, Organisation, Staff, StaffTerritory, Venue
-from planner.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
+from planner.db.audit import audited
+from planner.db.models import Organisation, Staff, StaffTerritory, Venue
+from planner.errors import ConflictError, InvalidInputError, NotFoundError
 from planner.session import OrganisationKind, Role
-
-TOKEN_PREFIX = "av_"  # noqa: S105 - a public marker of our tokens, not a secret
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def organisation_snapshot(org: Organisation) -> dict[str, Any]:
@@ -106,15 +95,14 @@ async def create_organisation(
         raise ConflictError(f"Une organisation s'appelle déjà « {values['name']} ».")
     org = Organisation(**values, created_at=now, updated_at=now)
     session.add(org)
-    await session.flush()
-    await record(
+    await audited(
         session,
+        org,
         actor_id=actor_id,
         action="create",
         entity="organisation",
-        entity_id=org.id,
         before=None,
-        after=organisation_snapshot(org),
+        after=organisation_snapshot,
         now=now,
     )
     return org
@@ -137,15 +125,14 @@ async def update_organisation(
     for name, value in changes.items():
         setattr(org, name, value.strip() if name == "name" else value)
     org.updated_at = now
-    await session.flush()
-    await record(
+    await audited(
         session,
+        org,
         actor_id=actor_id,
         action="update",
         entity="organisation",
-        entity_id=org.id,
         before=before,
-        after=organisation_snapshot(org),
+        after=organisation_snapshot,
         now=now,
     )
     return org
@@ -199,15 +186,14 @@ async def create_staff(
         territory=_territory(departments, epcis),
     )
     session.add(staff)
-    await session.flush()
-    await record(
+    await audited(
         session,
+        staff,
         actor_id=actor_id,
         action="create",
         entity="staff",
-        entity_id=staff.id,
         before=None,
-        after=staff_snapshot(staff),
+        after=staff_snapshot,
         now=now,
     )
     return staff
@@ -238,15 +224,14 @@ async def update_staff(
             changes.get("departments", current_deps), changes.get("epcis", current_epcis)
         )
     staff.updated_at = now
-    await session.flush()
-    await record(
+    await audited(
         session,
+        staff,
         actor_id=actor_id,
         action="update",
         entity="staff",
-        entity_id=staff.id,
         before=before,
-        after=staff_snapshot(staff),
+        after=staff_snapshot,
         now=now,
     )
     return staff
@@ -273,137 +258,3 @@ async def list_staff(
     if organisation_id is not None:
         query = query.where(Staff.organisation_id == organisation_id)
     return (await session.scalars(query)).all()
-
-
-async def issue_token(
-    session: AsyncSession, staff_id: int, *, name: str, actor_id: int | None, now: datetime
-) -> tuple[ApiToken, str]:
-    """Create a token for a staff member; return its row and the secret, shown only now."""
-    staff = await get_staff(session, staff_id)
-    if not staff.active:
-        raise InvalidInputError({"staff_id": "ce membre du personnel est désactivé"})
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        staff_id=staff_id,
-        name=name.strip() or "jeton",
-        token_hash=hash_token(secret),
-        prefix=secret[:10],
-        created_at=now,
-    )
-    session.add(token)
-    await session.flush()
-    await record(
-        session,
-        actor_id=actor_id,
-        action="create",
-        entity="token",
-        entity_id=token.id,
-        before=None,
-        after={"staff_id": staff_id, "name": token.name, "prefix": token.prefix},
-        now=now,
-    )
-    return token, secret
-
-
-async def revoke_token(
-    session: AsyncSession,
-    token_id: int,
-    *,
-    caller: Caller | None,
-    actor_id: int | None,
-    now: datetime,
-) -> ApiToken:
-    """Revoke a token: by an admin, its owner, or the command line (``caller`` None, actor None)."""
-    token = await session.get(ApiToken, token_id)
-    if token is None or (
-        caller is not None and caller.role is not Role.ADMIN and token.staff_id != caller.staff_id
-    ):
-        raise NotFoundError(f"Aucun jeton n° {token_id}.")
-    if token.revoked_at is None:
-        token.revoked_at = now
-        await record(
-            session,
-            actor_id=actor_id,
-            action="revoke",
-            entity="token",
-            entity_id=token.id,
-            before={"revoked_at": None},
-            after={"revoked_at": now.isoformat()},
-            now=now,
-        )
-        await session.flush()
-    return token
-
-
-async def list_tokens(session: AsyncSession, *, staff_id: int | None = None) -> Sequence[ApiToken]:
-    """Tokens (never their secret), newest first."""
-    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    if staff_id is not None:
-        query = query.where(ApiToken.staff_id == staff_id)
-    return (await session.scalars(query)).all()
-
-
-async def authenticate(session: AsyncSession, token: str) -> Caller:
-    """The caller a bearer token belongs to, or :class:`AuthenticationError`."""
-    row = await session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()))
-    )
-    if row is None or row.revoked_at is not None or not row.staff.active:
-        raise AuthenticationError("Jeton inconnu, révoqué ou d'un compte désactivé.")
-    staff = row.staff
-    return Caller(
-        staff_id=staff.id,
-        organisation_id=staff.organisation_id,
-        role=Role(staff.role),
-        departments=frozenset(t.code for t in staff.territory if t.kind == "departement"),
-        epcis=frozenset(t.code for t in staff.territory if t.kind == "epci"),
-    )
-
-
-FEED_TOKEN_PREFIX = "cal_"  # noqa: S105 - a public marker of calendar URLs, not a secret
-
-
-async def rotate_feed_token(session: AsyncSession, staff_id: int, *, now: datetime) -> str:
-    """Give a staff member a new private calendar secret (the old URL stops working)."""
-    staff = await get_staff(session, staff_id)
-    secret = FEED_TOKEN_PREFIX + secrets.token_urlsafe(24)
-    had = staff.feed_token_hash is not None
-    staff.feed_token_hash = hash_token(secret)
-    staff.updated_at = now
-    await session.flush()
-    await record(
-        session,
-        actor_id=staff_id,
-        action="rotate" if had else "create",
-        entity="feed-token",
-        entity_id=staff_id,
-        before={"feed": had},
-        after={"feed": True},
-        now=now,
-    )
-    return secret
-
-
-async def revoke_feed_token(session: AsyncSession, staff_id: int, *, now: datetime) -> None:
-    """Remove a staff member's private calendar URL."""
-    staff = await get_staff(session, staff_id)
-    if staff.feed_token_hash is not None:
-        staff.feed_token_hash = None
-        staff.updated_at = now
-        await session.flush()
-        await record(
-            session,
-            actor_id=staff_id,
-            action="revoke",
-            entity="feed-token",
-            entity_id=staff_id,
-            before={"feed": True},
-            after={"feed": False},
-            now=now,
-        )
-
-
-async def staff_by_feed_token(session: AsyncSession, secret: str) -> Staff | None:
-    """The active staff member whose private calendar URL carries ``secret``."""
-    staff = await session.scalar(select(Staff).where(Staff.feed_token_hash == hash_token(secret)))
-    return staff if staff is not None and staff.active else None

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.geocoding import Candidate
 from geo.text import fold
-from planner.db.audit import record
+from planner.db.audit import audited
 from planner.db.geocoding import GeocodingService
 from planner.db.models import OutreachSession, Venue, VenueQpv
 from planner.db.territory import Territory, TerritoryCache
@@ -187,15 +187,14 @@ async def create_venue(
         )
     venue = new_venue(data, await placer.place(session, data.address, data.lon, data.lat), now=now)
     session.add(venue)
-    await session.flush()
-    await record(
+    await audited(
         session,
+        venue,
         actor_id=actor_id,
         action="create",
         entity="venue",
-        entity_id=venue.id,
         before=None,
-        after=venue_snapshot(venue),
+        after=venue_snapshot,
         now=now,
     )
     await placer.geocoding.confirm(venue)
@@ -278,15 +277,14 @@ async def update_venue(
             value = changes[attribute]
             setattr(venue, attribute, value.value if isinstance(value, VenueKind) else value)
     venue.updated_at = now
-    await session.flush()
-    await record(
+    await audited(
         session,
+        venue,
         actor_id=actor_id,
         action="update",
         entity="venue",
-        entity_id=venue.id,
         before=before,
-        after=venue_snapshot(venue),
+        after=venue_snapshot,
         now=now,
     )
     await placer.geocoding.confirm(venue)
@@ -309,13 +307,12 @@ async def delete_venue(
         )
     before = venue_snapshot(venue)
     await session.delete(venue)
-    await session.flush()
-    await record(
+    await audited(
         session,
+        venue,
         actor_id=actor_id,
         action="delete",
         entity="venue",
-        entity_id=venue_id,
         before=before,
         after=None,
         now=now,

@@ -24,7 +24,7 @@ from planner.planning.campaign import (
     week_of,
     weeks,
 )
-from planner.rules import travel_shortfall
+from planner.rules_travel import travel_shortfall
 from planner.session import HOLDING, Assignment, Booking, Place, RuleSettings
 
 

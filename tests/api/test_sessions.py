@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.settings import Settings
 from planner.access import Caller
-from planner.db.booking import SessionInput, book_session
+from planner.booking_input import SessionInput
+from planner.db.booking import book_session
 from planner.db.engine import create_engine
 from planner.session import Role, RuleSettings, SessionKind
 from tests.conftest import Team

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
@@ -25,8 +24,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from planner.access import Caller
+from planner.booking_input import SessionInput
+from planner.clock import PARIS
 from planner.db import people
-from planner.db.booking import SessionInput, book_session, change_status, update_session
+from planner.db.booking import book_session
 from planner.db.engine import create_engine
 from planner.db.models import (
     OutreachSession,
@@ -36,6 +37,7 @@ from planner.db.models import (
     SessionQpv,
     SessionStaff,
 )
+from planner.db.session_changes import change_status, update_session
 from planner.db.territory import Territory, TerritoryCache
 from planner.db.venues import Placement, VenueInput, new_venue
 from planner.errors import BookingRefusedError, InvalidInputError
@@ -44,7 +46,6 @@ from planner.venue import Address, VenueKind
 from tests.conftest import Team
 
 T = TypeVar("T")
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
 """Before every generated date: nothing is refused for being in the past."""
 DAYS = (date(2031, 3, 4), date(2031, 3, 5), date(2031, 3, 6))

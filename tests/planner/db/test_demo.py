@@ -16,7 +16,6 @@ from api.app import build_placer
 from api.cli import main
 from api.settings import Settings
 from planner.db import demo, people
-from planner.db.booking import as_booking
 from planner.db.demo import DemoReport, has_data, load_demo
 from planner.db.engine import create_engine
 from planner.db.models import (
@@ -27,6 +26,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
+from planner.db.session_values import as_booking
 from planner.errors import ConflictError
 from planner.rules import check_booking
 from planner.session import EveningWindow, OrganisationKind, RuleSettings, SessionStatus

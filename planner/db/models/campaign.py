@@ -16,7 +16,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db.models import Base
+from planner.db.models.base import Base
 
 
 class Campaign(Base):

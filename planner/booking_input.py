@@ -1,0 +1,86 @@
+"""What a person gives to book, change, list or close a session, and the checks on it alone.
+
+Plain frozen values and pure checks (no database): :mod:`planner.db.booking` and
+:mod:`planner.db.session_changes` resolve the references and apply the booking rules; the API
+builds these values from its request schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from planner.errors import InvalidInputError
+from planner.session import SessionKind, SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInput:
+    """What a person gives to book a session."""
+
+    kind: SessionKind
+    title: str
+    start: datetime
+    end: datetime
+    venue_id: int
+    organisation_id: int
+    staff_ids: tuple[int, ...]
+    partner_ids: tuple[int, ...] = ()
+    qpv_codes: tuple[str, ...] | None = None
+    """``None``: the QPVs the venue serves."""
+    audiences: tuple[str, ...] = ()
+    capacity: int | None = None
+    description: str = ""
+    internal_notes: str = ""
+
+
+def check_session_input(data: SessionInput) -> None:
+    """Refuse a session without title or staff, or with times lacking their zone."""
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = "le titre est obligatoire"
+    if not data.staff_ids:
+        errors["staff_ids"] = "au moins un intervenant est nécessaire"
+    if data.start.tzinfo is None or data.end.tzinfo is None:
+        errors["start"] = "donnez l'heure avec son fuseau (ex. 2026-12-01T18:00:00+01:00)"
+    if errors:
+        raise InvalidInputError(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeInput:
+    """What a session achieved."""
+
+    people_met: int
+    new_contacts: int
+    job_offers: int
+    immersions: int
+    follow_ups: int
+    remarks: str = ""
+
+
+def check_outcome_input(data: OutcomeInput) -> None:
+    """Refuse negative counts, and more new contacts than people met."""
+    errors = {
+        name: "doit être un nombre positif ou nul"
+        for name in ("people_met", "new_contacts", "job_offers", "immersions", "follow_ups")
+        if getattr(data, name) < 0
+    }
+    if data.new_contacts > data.people_met:
+        errors["new_contacts"] = "ne peut dépasser le nombre de personnes rencontrées"
+    if errors:
+        raise InvalidInputError(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFilter:
+    """Filters of the session list; dates select sessions overlapping [start, end)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    qpv: str | None = None
+    commune: str | None = None
+    kind: SessionKind | None = None
+    organisation: int | None = None
+    staff: int | None = None
+    statuses: frozenset[SessionStatus] | None = None

@@ -1,0 +1,101 @@
+"""QPV coverage as plain values: what is asked for (:class:`CoverageFilter`) and what
+:func:`planner.db.coverage.compute_coverage` answers (per QPV, and summed over the territory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from planner.session import SessionKind
+
+DEFAULT_LAPSED_AFTER_DAYS = 30
+DOUBLE_COUNTING_NOTE = (
+    "Une séance compte pour chaque QPV qu'elle dessert : la somme des chiffres par QPV peut "
+    "dépasser les totaux, qui comptent chaque séance une seule fois."
+)
+
+
+class CoverageStatus(StrEnum):
+    """How well outreach reaches a QPV over the period."""
+
+    REACHED = "reached"
+    LAPSED = "lapsed"
+    PLANNED = "planned"
+    NOT_REACHED = "not_reached"
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageFilter:
+    """What coverage is asked for: a period (days, inclusive) and optional narrowing."""
+
+    first_day: date
+    last_day: date
+    kind: SessionKind | None = None
+    organisation: int | None = None
+    """Lead or partner organisation of the sessions counted."""
+    department: str | None = None
+    epci: str | None = None
+    lapsed_after_days: int = DEFAULT_LAPSED_AFTER_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Sums over held sessions: per QPV, or over distinct sessions for the totals."""
+
+    sessions: int = 0
+    session_hours: float = 0.0
+    staff_hours: float = 0.0
+    people_met: int = 0
+    new_contacts: int = 0
+    job_offers: int = 0
+    immersions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QpvCoverage:
+    """One QPV of the territory asked, reached or not, with its polygon (exact, as WKB)."""
+
+    code: str
+    name: str
+    department_code: str
+    department_name: str
+    communes: tuple[str, ...]
+    geometry_wkb: bytes
+    figures: Figures
+    organisations: int
+    first_session: date | None
+    last_session: date | None
+    days_since_last: int | None
+    next_session: datetime | None
+    status: CoverageStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSummary:
+    """Totals over the territory, the share reached and the gaps, nearest-forgotten first."""
+
+    qpvs: int
+    by_status: dict[str, int]
+    reached_share: float
+    """QPVs with a held session (``reached`` or ``lapsed``) over all QPVs, from 0 to 1."""
+    totals: Figures
+    """Each session counted once, however many QPVs it serves."""
+    sessions_per_qpv_sum: int
+    """The per-QPV session counts added up: more than ``totals.sessions`` when sessions serve
+    several QPVs."""
+    organisations: int
+    gaps: tuple[str, ...]
+    """QPVs not ``reached``, never-reached first, then by days since the last session (most
+    first), then by code."""
+    note: str = DOUBLE_COUNTING_NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Coverage of a territory over a period."""
+
+    filters: CoverageFilter
+    reference_day: date
+    qpvs: tuple[QpvCoverage, ...]
+    summary: CoverageSummary

@@ -1,0 +1,69 @@
+"""SQLAlchemy 2 models. Alembic migrations (``planner/db/migrations``) own the schema.
+
+Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
+SQLite included. The tables live in one module per meaning (territory, venue, people, session,
+campaign) over one declarative base (:mod:`planner.db.models.base`); this package re-exports
+every model, so that ``from planner.db.models import Venue`` works and importing the package puts
+every table in the metadata Alembic compares and creates.
+"""
+
+from planner.db.models.base import NAMING_CONVENTION, Base
+from planner.db.models.campaign import (
+    Campaign,
+    CampaignOrganisation,
+    CampaignPlan,
+    CampaignStaff,
+    CampaignTarget,
+    CampaignVenue,
+)
+from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
+from planner.db.models.session import (
+    AuditEntry,
+    OutreachSession,
+    SessionAudience,
+    SessionOutcome,
+    SessionPartner,
+    SessionQpv,
+    SessionStaff,
+)
+from planner.db.models.territory import (
+    BanAddress,
+    Commune,
+    CommunePostcode,
+    GeocodeCacheEntry,
+    Qpv,
+    QpvCommune,
+    QpvEpci,
+)
+from planner.db.models.venue import Venue, VenueQpv
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "ApiToken",
+    "AuditEntry",
+    "BanAddress",
+    "Base",
+    "Campaign",
+    "CampaignOrganisation",
+    "CampaignPlan",
+    "CampaignStaff",
+    "CampaignTarget",
+    "CampaignVenue",
+    "Commune",
+    "CommunePostcode",
+    "GeocodeCacheEntry",
+    "Organisation",
+    "OutreachSession",
+    "Qpv",
+    "QpvCommune",
+    "QpvEpci",
+    "SessionAudience",
+    "SessionOutcome",
+    "SessionPartner",
+    "SessionQpv",
+    "SessionStaff",
+    "Staff",
+    "StaffTerritory",
+    "Venue",
+    "VenueQpv",
+]
