@@ -82,11 +82,15 @@ def chain_factory(settings: Settings) -> Callable[[OfflineGeocoder], GeocoderCha
     return make_chain
 
 
-def build_placer(settings: Settings, engine: AsyncEngine) -> VenuePlacer:
+def build_placer(
+    settings: Settings, engine: AsyncEngine, *, clock: Clock = system_clock
+) -> VenuePlacer:
     """The venue placer (geocoder chain, gazetteer, territory) for ``settings`` on ``engine``."""
     return VenuePlacer(
         geocoding=GeocodingService(
-            async_sessionmaker(engine, expire_on_commit=False), chain_factory(settings)
+            async_sessionmaker(engine, expire_on_commit=False),
+            chain_factory(settings),
+            clock=clock,
         ),
         territory=TerritoryCache(),
         min_score=settings.geocode_min_score,
@@ -98,9 +102,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured. Handlers
     read the current instant from ``clock`` (once per request), tests may give a fixed one."""
     engine = create_engine(settings.database_url)
-    placer = build_placer(settings, engine)
+    placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
-    jobs = PlanJobs(engine)
+    jobs = PlanJobs(engine, clock=clock)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),

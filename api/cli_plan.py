@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from tqdm import tqdm
 
 from api.settings import Settings
+from planner.clock import system_clock
 from planner.db.engine import create_engine
 from planner.db.plan_jobs import FAILED_MESSAGE, PlanJobs
 from planner.db.plan_service import compute_plan
@@ -43,7 +43,7 @@ async def _plan(settings: Settings, args: argparse.Namespace) -> list[str]:
                 jobs=PlanJobs(engine),
                 caller=None,
                 settings=settings.rule_settings(),
-                now=datetime.now(UTC),
+                now=system_clock(),
                 wait_seconds=None,
                 workers=args.workers or settings.plan_workers,
                 time_limit_s=args.time_limit,

@@ -19,7 +19,8 @@ from matplotlib import pyplot
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from planner.db.coverage_values import Coverage, CoverageStatus
+from planner.coverage_status import CoverageStatus
+from planner.db.coverage_values import Coverage
 
 STATUS_STYLE = {
     CoverageStatus.REACHED: ("#1f7a3a", "atteint"),

@@ -16,8 +16,9 @@ from api.deps import CallerDep, DbSession, Now
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.clock import PARIS
+from planner.coverage_status import DEFAULT_LAPSED_AFTER_DAYS
 from planner.db.coverage import compute_coverage
-from planner.db.coverage_values import DEFAULT_LAPSED_AFTER_DAYS, Coverage, CoverageFilter
+from planner.db.coverage_values import Coverage, CoverageFilter
 from planner.errors import InvalidInputError
 from planner.session import SessionKind
 

@@ -19,7 +19,8 @@ import shapely
 from shapely.geometry import mapping
 
 from planner.clock import PARIS
-from planner.db.coverage_values import Coverage, CoverageStatus, Figures, QpvCoverage
+from planner.coverage_status import CoverageStatus
+from planner.db.coverage_values import Coverage, Figures, QpvCoverage
 
 DISPLAY_TOLERANCE_DEG = 0.0003
 """Simplification tolerance in degrees (about 30 m east-west, 33 m north-south here)."""

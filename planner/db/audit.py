@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planner.db.models import AuditEntry
 
 
-async def record(
+async def _record(
     session: AsyncSession,
     *,
     actor_id: int | None,
@@ -66,7 +66,7 @@ async def audited(
     stored. Every service that changes a row audits it through here.
     """
     await session.flush()
-    await record(
+    await _record(
         session,
         actor_id=actor_id,
         action=action,

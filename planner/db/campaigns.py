@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_caller
-from planner.db.audit import record
+from planner.db.audit import audited
 from planner.db.campaign_resolution import (
     resolve_staff,
     resolve_targets,
@@ -100,15 +100,14 @@ async def create_campaign(
     row = Campaign(revision=0, created_by_id=known.staff_id, created_at=now, updated_at=now)
     await _apply(session, row, data, settings=settings, now=now)
     session.add(row)
-    await session.flush()
-    await record(
+    await audited(
         session,
+        row,
         actor_id=known.staff_id,
         action="create",
         entity="campaign",
-        entity_id=row.id,
         before=None,
-        after=snapshot(row),
+        after=snapshot,
         now=now,
     )
     return row
@@ -141,15 +140,14 @@ async def update_campaign(
     await _apply(session, row, data, settings=settings, now=now)
     row.revision += 1
     row.updated_at = now
-    await session.flush()
-    await record(
+    await audited(
         session,
+        row,
         actor_id=known.staff_id,
         action="update",
         entity="campaign",
-        entity_id=row.id,
         before=before,
-        after=snapshot(row),
+        after=snapshot,
         now=now,
     )
     return row

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_caller
 from planner.clock import PARIS
+from planner.coverage_status import CoverageStatus, coverage_status
 from planner.db.coverage_sql import (
     by_organisation,
     figures,
@@ -39,7 +40,6 @@ from planner.db.coverage_sql import (
 from planner.db.coverage_values import (
     Coverage,
     CoverageFilter,
-    CoverageStatus,
     CoverageSummary,
     Figures,
     QpvCoverage,
@@ -78,12 +78,6 @@ async def _unknown_places(session: AsyncSession, filters: CoverageFilter) -> dic
     ):
         errors["epci"] = f"aucun QPV chargé dans l'EPCI {filters.epci}"
     return errors
-
-
-def _status(days: int | None, planned: bool, lapsed_after: int) -> CoverageStatus:
-    if days is not None:
-        return CoverageStatus.REACHED if days <= lapsed_after else CoverageStatus.LAPSED
-    return CoverageStatus.PLANNED if planned else CoverageStatus.NOT_REACHED
 
 
 async def compute_coverage(
@@ -160,7 +154,7 @@ async def compute_coverage(
                 last_session=last,
                 days_since_last=days,
                 next_session=planned.get(code),
-                status=_status(days, code in planned, filters.lapsed_after_days),
+                status=coverage_status(days, code in planned, filters.lapsed_after_days),
             )
         )
     return Coverage(filters, reference, tuple(qpvs), _summary(qpvs, totals_row))

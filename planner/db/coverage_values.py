@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
+from planner.coverage_status import DEFAULT_LAPSED_AFTER_DAYS, CoverageStatus
 from planner.session import SessionKind
 
-DEFAULT_LAPSED_AFTER_DAYS = 30
 DOUBLE_COUNTING_NOTE = (
     "Une séance compte pour chaque QPV qu'elle dessert : la somme des chiffres par QPV peut "
     "dépasser les totaux, qui comptent chaque séance une seule fois."
 )
-
-
-class CoverageStatus(StrEnum):
-    """How well outreach reaches a QPV over the period."""
-
-    REACHED = "reached"
-    LAPSED = "lapsed"
-    PLANNED = "planned"
-    NOT_REACHED = "not_reached"
 
 
 @dataclass(frozen=True, slots=True)

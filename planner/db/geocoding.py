@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from geo.gazetteer import AddressEntry, OfflineGeocoder
 from geo.geocoding import Candidate, GeocoderChain, GeocoderUnavailableError
 from geo.reference import CommuneRecord, LonLat
 from geo.text import fold
+from planner.clock import Clock, system_clock
 from planner.db.models import BanAddress, Commune, GeocodeCacheEntry, Venue
 
 ChainFactory = Callable[[OfflineGeocoder], GeocoderChain]
@@ -82,9 +82,14 @@ class GeocodingService:
     """The configured chain over a gazetteer kept in step with the database, with a cache."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], make_chain: ChainFactory
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        make_chain: ChainFactory,
+        *,
+        clock: Clock = system_clock,
     ) -> None:
         self._sessions = sessions
+        self._clock = clock
         self._make_chain = make_chain
         self._chain: GeocoderChain | None = None
         self._offline: OfflineGeocoder | None = None
@@ -170,7 +175,7 @@ class GeocodingService:
         fresh = {k: v for k, v in answers.items() if not isinstance(v, GeocoderUnavailableError)}
         if cached and fresh:
             async with self._sessions() as session, session.begin():
-                now = datetime.now(UTC)
+                now = self._clock()
                 for key, candidates in fresh.items():
                     await session.merge(
                         GeocodeCacheEntry(
