@@ -17,8 +17,8 @@ import math
 import re
 from pathlib import Path
 
+from geo.address_entry import AddressEntry
 from geo.errors import ReferenceDataError
-from geo.gazetteer import AddressEntry
 from geo.reference_file import read_text
 
 BAN_FIELDS = (
