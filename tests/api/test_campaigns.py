@@ -17,8 +17,8 @@ from api.settings import Settings
 from planner.db.campaign_plans import INTERRUPTED
 from planner.db.engine import create_engine
 from planner.db.models import CampaignPlan, OutreachSession, SessionQpv
-from tests.api.test_sessions import _venue
 from tests.conftest import Team
+from tests.factories import create_venue as _venue
 
 Client = TestClient  # type: ignore[type-arg]
 PARIS = ZoneInfo("Europe/Paris")
