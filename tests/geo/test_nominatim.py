@@ -1,10 +1,7 @@
 """The Nominatim geocoder: real geopy code against answers served on 127.0.0.1.
 
-``tests/fixtures/ban/`` holds real answers of the address API, recorded by other public projects
-(see ``shared/data/SOURCES.md``: the npm package ``@p-j/geocodejson-ban``, gip-inclusion/
-les-emplois, a public Angular test mock; "BAN", ETALAB-2.0), served byte for byte for the query
-(``q``) and ``limit`` they were recorded with. ``tests/fixtures/nominatim/`` is hand-made from
-Nominatim's documented format (its README says why).
+``tests/fixtures/nominatim/`` is hand-made from Nominatim's documented format (its README says
+why); the recorded BAN answers are described in ``tests/geo/test_ban.py``.
 """
 
 from __future__ import annotations
