@@ -30,7 +30,8 @@ from rapidfuzz import fuzz, process, utils
 # bench/ is the script's folder, hence on sys.path: shared timing helpers
 from timing import best_of, pin_to_one_core
 
-from geo.gazetteer import AddressEntry, OfflineGeocoder, mairie_entries
+from geo.address_entry import AddressEntry, mairie_entries
+from geo.gazetteer import OfflineGeocoder
 
 # The ways of writing an address are the accuracy test's own, so both measure the same thing;
 # ``tests`` is found from the repository root, as pytest finds it.

@@ -17,9 +17,9 @@ import math
 import re
 from pathlib import Path
 
+from geo.address_entry import AddressEntry
 from geo.errors import ReferenceDataError
-from geo.gazetteer import AddressEntry
-from geo.reference import _read_text
+from geo.reference_file import read_text
 
 BAN_FIELDS = (
     "numero",
@@ -48,7 +48,7 @@ def read_ban_file(path: Path) -> list[AddressEntry]:
     Raises :class:`ReferenceDataError` naming the first problem; nothing is returned for a partly
     wrong file.
     """
-    text = _read_text(path)
+    text = read_text(path)
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in header_line else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

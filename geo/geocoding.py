@@ -1,9 +1,10 @@
 """One ``Geocoder`` protocol for every provider, the values they return, and the chain.
 
-Providers: ``offline`` (:mod:`geo.gazetteer`, no network), ``ban`` and ``nominatim``
-(:mod:`geo.providers`, geopy). :class:`GeocoderChain` asks them in the configured order: a
-provider that cannot answer (timeout, service down) passes to the next one, and the chain stops at
-the first provider whose best candidate is confident.
+Providers: ``offline`` (:mod:`geo.gazetteer`, no network), ``ban`` (:mod:`geo.ban`) and
+``nominatim`` (:mod:`geo.nominatim`), both through geopy, chosen by name in :mod:`geo.providers`.
+:class:`GeocoderChain` asks them in the configured order: a provider that cannot answer (timeout,
+service down) passes to the next one, and the chain stops at the first provider whose best
+candidate is confident.
 """
 
 from __future__ import annotations

@@ -5,29 +5,32 @@
   (``communes_hdf_contours.geojson``).
 
 A wrong file is rejected whole with a :class:`~geo.errors.ReferenceDataError` whose French message
-names the problem (not GeoJSON, projected CRS, missing field, bad geometry…); invalid polygons are
-repaired with shapely's ``make_valid`` and reported, as ANCT's national file needs.
+names the problem: the checks every file shares (not GeoJSON, projected CRS, missing field, bad
+geometry…, with invalid polygons repaired and reported, as ANCT's national file needs) are in
+:mod:`geo.reference_file`; this module checks each schema's own values (codes, names, points).
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import json
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import shapely
-from shapely.geometry import MultiPolygon, Polygon, shape
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import MultiPolygon
 
 from geo.errors import ReferenceDataError
+from geo.reference_file import (
+    area_geometry,
+    feature_collection,
+    feature_properties,
+    read_text,
+    required_text,
+    split_list,
+)
 
 QPV_FIELDS = (
     "code_qp",
@@ -43,14 +46,6 @@ QPV_FIELDS = (
 COMMUNE_CSV_FIELDS = ("insee_com", "nom", "insee_dep", "siren_epci", "codes_postaux")
 COMMUNE_OUTLINE_FIELDS = ("insee_com", "nom", "insee_dep")
 
-_WGS84_CRS_NAMES = {
-    "urn:ogc:def:crs:ogc:1.3:crs84",
-    "urn:ogc:def:crs:ogc::crs84",
-    "urn:ogc:def:crs:epsg::4326",
-    "urn:ogc:def:crs:epsg:6.6:4326",
-    "epsg:4326",
-    "crs84",
-}
 _QPV_CODE = re.compile(r"^Q[A-Z0-9]{5,9}$")
 _INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _DEPARTMENT_CODE = re.compile(r"^(?:\d{2}|2[AB]|97\d)$")
@@ -129,136 +124,6 @@ BUNDLED_COMMUNES = "communes_hdf.csv"
 BUNDLED_COMMUNE_OUTLINES = "communes_hdf_contours.geojson"
 
 
-def _read_text(path: Path) -> str:
-    """Read a UTF-8 file (optionally gzip-compressed), or explain in French why it cannot be."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ReferenceDataError(f"Fichier introuvable : {path}.") from None
-    except IsADirectoryError:
-        raise ReferenceDataError(f"{path} est un dossier, pas un fichier.") from None
-    except OSError as exc:
-        raise ReferenceDataError(f"Impossible de lire {path} : {exc.strerror}.") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError):
-            raise ReferenceDataError(f"{path} : archive gzip corrompue.") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReferenceDataError(
-            f"{path} n'est pas encodé en UTF-8 (octet invalide en position {exc.start})."
-        ) from None
-
-
-def _load_feature_collection(path: Path) -> list[Mapping[str, Any]]:
-    """Parse a GeoJSON FeatureCollection in WGS84 and return its features."""
-    try:
-        document = json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ReferenceDataError(
-            f"{path.name} n'est pas un fichier GeoJSON : JSON invalide "
-            f"(ligne {exc.lineno}, colonne {exc.colno})."
-        ) from None
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise ReferenceDataError(
-            f"{path.name} n'est pas une FeatureCollection GeoJSON "
-            '(attendu : un objet avec "type": "FeatureCollection").'
-        )
-    _check_crs(path, document.get("crs"))
-    features = document.get("features")
-    if not isinstance(features, list) or not features:
-        raise ReferenceDataError(f"{path.name} ne contient aucune entité (« features » vide).")
-    for position, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise ReferenceDataError(f"{path.name} : l'entité n° {position} n'est pas une Feature.")
-    return features
-
-
-def _check_crs(path: Path, crs: object) -> None:
-    """Refuse a projected or unknown CRS: the files must be WGS84 longitude/latitude (RFC 7946)."""
-    if crs is None:
-        return
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if not isinstance(name, str) or name.strip().lower() not in _WGS84_CRS_NAMES:
-        raise ReferenceDataError(
-            f"{path.name} est dans le système de coordonnées « {name} » : seul WGS84 "
-            "(longitude/latitude, CRS84 ou EPSG:4326) est accepté. Prenez la version "
-            "« _WGS84 » du fichier officiel ou reprojetez-le."
-        )
-
-
-def _properties(
-    path: Path, feature: Mapping[str, Any], position: int, fields: tuple[str, ...]
-) -> dict[str, Any]:
-    properties = feature.get("properties")
-    if not isinstance(properties, dict):
-        raise ReferenceDataError(f"{path.name} : l'entité n° {position} n'a pas de propriétés.")
-    missing = [name for name in fields if name not in properties]
-    if missing:
-        raise ReferenceDataError(
-            f"{path.name} : champ(s) manquant(s) {', '.join(missing)} "
-            f"dans l'entité n° {position} ; "
-            f"le schéma attendu comprend {', '.join(fields)}."
-        )
-    return properties
-
-
-def _required_text(path: Path, properties: Mapping[str, Any], field: str, label: str) -> str:
-    value = properties.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ReferenceDataError(f"{path.name} : le champ {field} est vide pour {label}.")
-    return str(value).strip()
-
-
-def _geometry(
-    path: Path, feature: Mapping[str, Any], label: str
-) -> tuple[MultiPolygon, str | None]:
-    """Return the feature's area as a valid MultiPolygon, repairing it if needed, and why."""
-    raw = feature.get("geometry")
-    if not isinstance(raw, dict) or raw.get("type") not in {"Polygon", "MultiPolygon"}:
-        kind = raw.get("type") if isinstance(raw, dict) else "aucune"
-        raise ReferenceDataError(
-            f"{path.name} : la géométrie de {label} est de type {kind} ; attendu Polygon ou "
-            "MultiPolygon."
-        )
-    try:
-        geometry: BaseGeometry = shape(raw)
-    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError):
-        raise ReferenceDataError(f"{path.name} : géométrie illisible pour {label}.") from None
-    if geometry.is_empty:
-        raise ReferenceDataError(f"{path.name} : géométrie vide pour {label}.")
-    min_lon, min_lat, max_lon, max_lat = geometry.bounds
-    if not all(math.isfinite(v) for v in geometry.bounds) or (
-        min_lon < -180 or max_lon > 180 or min_lat < -90 or max_lat > 90
-    ):
-        raise ReferenceDataError(
-            f"{path.name} : coordonnées hors des bornes WGS84 pour {label} "
-            f"(x de {min_lon:.0f} à {max_lon:.0f}, y de {min_lat:.0f} à {max_lat:.0f}) — "
-            "le fichier semble projeté (Lambert-93 ?) ; attendu longitude/latitude WGS84."
-        )
-    reason = None
-    if not geometry.is_valid:
-        reason = shapely.is_valid_reason(geometry)
-        geometry = shapely.make_valid(geometry)
-    polygons = _polygons(geometry)
-    if not polygons:
-        raise ReferenceDataError(f"{path.name} : la géométrie de {label} n'a aucune surface.")
-    return MultiPolygon(polygons), reason
-
-
-def _polygons(geometry: BaseGeometry) -> list[Polygon]:
-    if isinstance(geometry, Polygon):
-        return [geometry] if not geometry.is_empty else []
-    parts = getattr(geometry, "geoms", ())
-    return [polygon for part in parts for polygon in _polygons(part)]
-
-
-def _split_list(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
 def read_qpv_file(path: Path) -> list[QpvRecord]:
     """Read a QPV perimeters file in ANCT's official schema, validated whole.
 
@@ -267,18 +132,18 @@ def read_qpv_file(path: Path) -> list[QpvRecord]:
     """
     records: list[QpvRecord] = []
     seen: set[str] = set()
-    for position, feature in enumerate(_load_feature_collection(path), start=1):
-        properties = _properties(path, feature, position, QPV_FIELDS)
+    for position, feature in enumerate(feature_collection(path), start=1):
+        properties = feature_properties(path, feature, position, QPV_FIELDS)
         label = f"l'entité n° {position}"
-        code = _required_text(path, properties, "code_qp", label).upper()
+        code = required_text(path, properties, "code_qp", label).upper()
         if not _QPV_CODE.match(code):
             raise ReferenceDataError(f"{path.name} : code QPV « {code} » mal formé ({label}).")
         if code in seen:
             raise ReferenceDataError(f"{path.name} : le QPV {code} figure deux fois.")
         seen.add(code)
         label = f"le QPV {code}"
-        insee_codes = _split_list(_required_text(path, properties, "insee_com", label))
-        names = _split_list(str(properties.get("lib_com") or ""))
+        insee_codes = split_list(required_text(path, properties, "insee_com", label))
+        names = split_list(str(properties.get("lib_com") or ""))
         bad = [insee for insee in insee_codes if not _INSEE_CODE.match(insee)]
         if bad:
             raise ReferenceDataError(
@@ -289,22 +154,22 @@ def read_qpv_file(path: Path) -> list[QpvRecord]:
                 f"{path.name} : pour {label}, insee_com liste {len(insee_codes)} commune(s) et "
                 f"lib_com {len(names)}."
             )
-        department = _required_text(path, properties, "insee_dep", label)
+        department = required_text(path, properties, "insee_dep", label)
         if not _DEPARTMENT_CODE.match(department):
             raise ReferenceDataError(
                 f"{path.name} : code de département « {department} » mal formé pour {label}."
             )
-        sirens = _split_list(str(properties["siren_epci"] or ""))
+        sirens = split_list(str(properties["siren_epci"] or ""))
         bad = [siren for siren in sirens if not _SIREN.match(siren)]
         if bad:
             raise ReferenceDataError(
                 f"{path.name} : SIREN d'EPCI mal formé pour {label} : {', '.join(bad)}."
             )
-        geometry, repaired = _geometry(path, feature, label)
+        geometry, repaired = area_geometry(path, feature, label)
         records.append(
             QpvRecord(
                 code=code,
-                name=_required_text(path, properties, "lib_qp", label),
+                name=required_text(path, properties, "lib_qp", label),
                 communes=tuple(
                     HostCommune(insee, name) for insee, name in zip(insee_codes, names, strict=True)
                 ),
@@ -324,22 +189,22 @@ def read_commune_outlines(path: Path) -> list[CommuneOutline]:
     """Read commune outlines (``insee_com``, ``nom``, ``insee_dep``, a polygon), validated whole."""
     outlines: list[CommuneOutline] = []
     seen: set[str] = set()
-    for position, feature in enumerate(_load_feature_collection(path), start=1):
-        properties = _properties(path, feature, position, COMMUNE_OUTLINE_FIELDS)
+    for position, feature in enumerate(feature_collection(path), start=1):
+        properties = feature_properties(path, feature, position, COMMUNE_OUTLINE_FIELDS)
         label = f"l'entité n° {position}"
-        insee = _required_text(path, properties, "insee_com", label).upper()
+        insee = required_text(path, properties, "insee_com", label).upper()
         if not _INSEE_CODE.match(insee):
             raise ReferenceDataError(f"{path.name} : code INSEE « {insee} » mal formé ({label}).")
         if insee in seen:
             raise ReferenceDataError(f"{path.name} : la commune {insee} figure deux fois.")
         seen.add(insee)
         label = f"la commune {insee}"
-        geometry, repaired = _geometry(path, feature, label)
+        geometry, repaired = area_geometry(path, feature, label)
         outlines.append(
             CommuneOutline(
                 insee_code=insee,
-                name=_required_text(path, properties, "nom", label),
-                department_code=_required_text(path, properties, "insee_dep", label),
+                name=required_text(path, properties, "nom", label),
+                department_code=required_text(path, properties, "insee_dep", label),
                 geometry=geometry,
                 repaired=repaired,
             )
@@ -369,7 +234,7 @@ def _point(path: Path, row: Mapping[str, str], prefix: str, line: int) -> LonLat
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _read_text(path)
+    text = read_text(path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -14,7 +14,6 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -183,66 +182,12 @@ class Team:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
 
-async def _make_team(url: str) -> Team:
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
-    from planner.db import people
-    from planner.db.engine import create_engine
-    from planner.db.tokens import issue_token
-    from planner.session import OrganisationKind, Role
-
-    now = datetime.now(UTC)
-    engine = create_engine(url)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as s, s.begin():
-            ml = await people.create_organisation(
-                s,
-                kind=OrganisationKind.MISSION_LOCALE,
-                name="Mission Locale de test",
-                actor_id=None,
-                now=now,
-            )
-            cs = await people.create_organisation(
-                s,
-                kind=OrganisationKind.CENTRE_SOCIAL,
-                name="Centre social de test",
-                actor_id=None,
-                now=now,
-            )
-            members = {
-                "admin": (ml.id, Role.ADMIN, ()),
-                "adviser": (ml.id, Role.ADVISER, ()),
-                "partner": (cs.id, Role.ADVISER, ()),
-                "manager": (ml.id, Role.MANAGER, ("59",)),
-            }
-            ids: dict[str, int] = {}
-            tokens: dict[str, str] = {}
-            for who, (org, role, departments) in members.items():
-                staff = await people.create_staff(
-                    s,
-                    organisation_id=org,
-                    name=f"Personne de test ({who})",
-                    email=f"{who}@test.invalid",
-                    role=role,
-                    departments=departments,
-                    actor_id=None,
-                    now=now,
-                )
-                ids[who] = staff.id
-                _, tokens[who] = await issue_token(
-                    s, staff.id, name="tests", actor_id=None, now=now
-                )
-        return Team(
-            ml.id, cs.id, ids["admin"], ids["adviser"], ids["partner"], ids["manager"], tokens
-        )
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 def team(database_url: str) -> Team:
-    """Organisations, staff and tokens in the test's database."""
-    return asyncio.run(_make_team(database_url))
+    """Organisations, staff and tokens in the test's database (see ``tests/factories.py``)."""
+    from tests.factories import make_team
+
+    return asyncio.run(make_team(database_url))
 
 
 def serve(database_url: str) -> Iterator[str]:

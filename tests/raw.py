@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -40,3 +41,17 @@ def write_feature_collection(path: Path, features: list[dict[str, Any]], **membe
         json.dumps({"type": "FeatureCollection", **members, "features": features}), "utf-8"
     )
     return path
+
+
+def changed_qpv_feature(**changes: object) -> dict[str, Any]:
+    """A copy of the first bundled QPV feature with properties set, removed (``None``) or its
+    ``geometry`` replaced: a wrong file, written with :func:`write_feature_collection`."""
+    feature = copy.deepcopy(qpv_features()[0])
+    for key, value in changes.items():
+        if key == "geometry":
+            feature["geometry"] = value
+        elif value is None:
+            del feature["properties"][key]
+        else:
+            feature["properties"][key] = value
+    return feature

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from geo.gazetteer import AddressEntry
+from geo.address_entry import AddressEntry
 from geo.text import fold
 from planner.db.models import BanAddress
 from planner.db.territory import ImportReport

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from geo.address import split_housenumber
-from geo.gazetteer import AddressEntry, OfflineGeocoder
+from geo.address_entry import AddressEntry
+from geo.gazetteer import OfflineGeocoder
 from geo.geocoding import Candidate, GeocoderChain, GeocoderUnavailableError
 from geo.reference import CommuneRecord, LonLat
 from geo.text import fold

@@ -7,21 +7,20 @@ import time as clock
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.app import create_app
 from api.settings import Settings
+from planner.clock import PARIS
 from planner.db.campaign_plans import INTERRUPTED
 from planner.db.engine import create_engine
 from planner.db.models import CampaignPlan, OutreachSession, SessionQpv
-from tests.api.test_sessions import _venue
 from tests.conftest import Team
+from tests.factories import create_venue as _venue
 
 Client = TestClient  # type: ignore[type-arg]
-PARIS = ZoneInfo("Europe/Paris")
 ETOUVIE_QPV = "QN08001M"
 
 

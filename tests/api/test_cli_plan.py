@@ -6,8 +6,8 @@ import pytest
 
 from tests.api.test_campaigns import ETOUVIE_QPV, Client, _create
 from tests.api.test_cli import _run
-from tests.api.test_sessions import _venue
 from tests.conftest import Team
+from tests.factories import create_venue as _venue
 
 
 def test_plan_command_stores_and_summarises(

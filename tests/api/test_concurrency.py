@@ -7,14 +7,13 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from datetime import time as clock
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from planner.clock import PARIS
 from tests.conftest import Team, serve
 
-PARIS = ZoneInfo("Europe/Paris")
 ATTEMPTS = 24
 
 

@@ -6,23 +6,16 @@ import asyncio
 import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar.testing import TestClient
 from PIL import Image
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.settings import Settings
-from planner.access import Caller
-from planner.booking_input import SessionInput
-from planner.db.booking import book_session
-from planner.db.engine import create_engine
-from planner.session import Role, RuleSettings, SessionKind
+from planner.clock import PARIS
 from tests.conftest import Team
+from tests.factories import book_evening_session, create_venue
 
 Client = TestClient  # type: ignore[type-arg]
-PARIS = ZoneInfo("Europe/Paris")
-ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
 AMIENS = ["QN08001M", "QN08002M", "QN08003M"]
 OUTCOME_A = {"people_met": 14, "new_contacts": 5, "job_offers": 3, "immersions": 1}
 OUTCOME_B = {"people_met": 6, "new_contacts": 2, "job_offers": 1, "immersions": 0}
@@ -32,49 +25,19 @@ def _today() -> date:
     return datetime.now(PARIS).date()
 
 
-def _venue(client: Client, team: Team) -> int:
-    body = client.post(
-        "/api/venues",
-        json={
-            "name": "Centre social d'Etouvie (test)",
-            "kind": "centre_social",
-            "street": "Place Vauban",
-            "postcode": "80080",
-            "commune": "Amiens",
-            **ETOUVIE,
-        },
-        headers=team.headers("adviser"),
-    ).json()
-    return int(body["id"])
-
-
 async def _book_past(
     url: str, team: Team, venue: int, day: date, qpvs: tuple[str, ...], *, publish: bool = True
 ) -> int:
     """A session 18:00-21:00 on ``day``, booked five days before (the service takes ``now``)."""
-    engine = create_engine(url)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            booked = await book_session(
-                session,
-                SessionInput(
-                    kind=SessionKind.NEIGHBOURHOOD_SESSION,
-                    title="Permanence passée",
-                    start=datetime.combine(day, time(18), tzinfo=PARIS),
-                    end=datetime.combine(day, time(21), tzinfo=PARIS),
-                    venue_id=venue,
-                    organisation_id=team.mission_locale,
-                    staff_ids=(team.adviser, team.partner),
-                    qpv_codes=qpvs,
-                ),
-                caller=Caller(team.adviser, team.mission_locale, Role.ADVISER),
-                settings=RuleSettings(),
-                now=datetime.combine(day, time(9), tzinfo=PARIS) - timedelta(days=5),
-                publish=publish,
-            )
-            return booked.row.id
-    finally:
-        await engine.dispose()
+    return await book_evening_session(
+        url,
+        team,
+        venue,
+        day=day,
+        now=datetime.combine(day, time(9), tzinfo=PARIS) - timedelta(days=5),
+        qpv_codes=qpvs,
+        publish=publish,
+    )
 
 
 def _book_future(client: Client, team: Team, venue: int, day: date, qpvs: list[str]) -> str:
@@ -99,7 +62,7 @@ def _book_future(client: Client, team: Team, venue: int, day: date, qpvs: list[s
 
 def _scenario(client: Client, team: Team, settings: Settings) -> dict[str, Any]:
     """Two held sessions (one serving two QPVs), a draft, a cancellation, a future session."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     day_a, day_b = _today() - timedelta(days=35), _today() - timedelta(days=10)
     url = settings.database_url
     first = asyncio.run(_book_past(url, team, venue, day_a, ("QN08001M",)))

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 from litestar.testing import TestClient
 
+from planner.clock import PARIS
 from tests.calendars import read_all
 from tests.conftest import Team
+from tests.factories import ETOUVIE, evening
 
 Client = TestClient  # type: ignore[type-arg]
-PARIS = ZoneInfo("Europe/Paris")
-ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
 INTERNAL_NOTE = "Note interne confidentielle : dossier de Mme X"
-
-
-def _evening(days_ahead: int) -> tuple[str, str]:
-    day = datetime.now(PARIS).date() + timedelta(days=days_ahead)
-    return (
-        datetime.combine(day, time(18), tzinfo=PARIS).isoformat(),
-        datetime.combine(day, time(21, 30), tzinfo=PARIS).isoformat(),
-    )
 
 
 def _book(
@@ -41,7 +32,7 @@ def _book(
         },
         headers=team.headers("adviser"),
     ).json()
-    start, end = _evening(days)
+    start, end = evening(days)
     body = client.post(
         "/api/sessions",
         json={
@@ -112,7 +103,7 @@ def test_subscriber_sees_a_move_with_a_new_sequence(client: Client, team: Team) 
     etag = first.headers["etag"]
     unchanged = client.get("/feeds/qpv/QN08001M.ics", headers={"if-none-match": etag})
     assert (unchanged.status_code, unchanged.content) == (304, b"")
-    start, end = _evening(22)
+    start, end = evening(22)
     client.patch(
         f"/api/sessions/{session['id']}",
         json={"start": start, "end": end},
@@ -233,7 +224,7 @@ def test_booked_sessions_read_alike_by_every_parser(client: Client, team: Team) 
         headers=team.headers("adviser"),
     ).json()
     moved = _book(client, team, days=20, publish=True, title="Permanence, déplacée")
-    start, end = _evening(23)
+    start, end = evening(23)
     moved = client.patch(
         f"/api/sessions/{moved['id']}",
         json={"start": start, "end": end},

@@ -3,56 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.settings import Settings
-from planner.access import Caller
-from planner.booking_input import SessionInput
-from planner.db.booking import book_session
-from planner.db.engine import create_engine
-from planner.session import Role, RuleSettings, SessionKind
+from planner.clock import PARIS
 from tests.conftest import Team
+from tests.factories import book_evening_session, create_venue, evening
 
 Client = TestClient  # type: ignore[type-arg]
-PARIS = ZoneInfo("Europe/Paris")
-ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
-
-
-def _evening(days_ahead: int, start: str = "18:00", end: str = "21:30") -> tuple[str, str]:
-    """An evening a few weeks ahead, in Paris time, as ISO strings with their offset."""
-    day = datetime.now(PARIS).date() + timedelta(days=days_ahead)
-    return (
-        datetime.combine(day, time.fromisoformat(start), tzinfo=PARIS).isoformat(),
-        datetime.combine(day, time.fromisoformat(end), tzinfo=PARIS).isoformat(),
-    )
-
-
-def _venue(
-    client: Client, team: Team, name: str = "Centre social d'Etouvie (test)", **point: float
-) -> int:
-    body = client.post(
-        "/api/venues",
-        json={
-            "name": name,
-            "kind": "centre_social",
-            "street": "Place Vauban",
-            "postcode": "80080",
-            "commune": "Amiens",
-            **(point or ETOUVIE),
-        },
-        headers=team.headers("adviser"),
-    ).json()
-    return int(body["id"])
 
 
 def _session(team: Team, venue: int, days_ahead: int = 20, **changes: Any) -> dict[str, Any]:
-    start, end = _evening(days_ahead)
+    start, end = evening(days_ahead)
     return {
         "kind": "neighbourhood_session",
         "title": "Permanence du soir",
@@ -72,7 +38,7 @@ def _session(team: Team, venue: int, days_ahead: int = 20, **changes: Any) -> di
 
 def test_readme_flow_book_then_refuse_conflict(client: Client, team: Team) -> None:
     """A published evening session is booked; the same people and venue again are refused (409)."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     first = client.post(
         "/api/sessions", json=_session(team, venue, publish=True), headers=team.headers("adviser")
     )
@@ -98,7 +64,7 @@ def test_readme_flow_book_then_refuse_conflict(client: Client, team: Team) -> No
 
 def test_neighbourhood_session_needs_a_pair(client: Client, team: Team) -> None:
     """One adviser alone is refused with 422, naming the staff field."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     response = client.post(
         "/api/sessions",
         json=_session(team, venue, staff_ids=[team.adviser]),
@@ -117,7 +83,7 @@ def test_anonymous_sees_published_sessions_only_without_private_fields(
     client: Client, team: Team
 ) -> None:
     """Drafts are hidden from the public; published ones show no staff and no internal notes."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     draft = client.post(
         "/api/sessions", json=_session(team, venue, days_ahead=21), headers=team.headers("adviser")
     ).json()
@@ -134,7 +100,7 @@ def test_anonymous_sees_published_sessions_only_without_private_fields(
 
 def test_tokens_and_roles(client: Client, team: Team) -> None:
     """A wrong token is 401; a manager may not book (403); staff lists need a token."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     wrong = client.get("/api/organisations", headers={"Authorization": "Bearer av_nope"})
     assert (wrong.status_code, wrong.headers["www-authenticate"]) == (
         401,
@@ -198,7 +164,7 @@ def test_admin_creates_organisation_staff_and_token(client: Client, team: Team) 
 
 def test_cancel_releases_staff_and_venue(client: Client, team: Team) -> None:
     """A cancelled session frees its slot; it can no longer be edited."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     first = client.post(
         "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
     ).json()
@@ -227,14 +193,14 @@ def test_cancel_releases_staff_and_venue(client: Client, team: Team) -> None:
 
 def test_moving_a_session_bumps_its_revision(client: Client, team: Team) -> None:
     """Time changes raise the revision (the feeds' SEQUENCE); a title change does not."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     sid = client.post(
         "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
     ).json()["session"]["id"]
     renamed = client.patch(
         f"/api/sessions/{sid}", json={"title": "Nouveau titre"}, headers=team.headers("adviser")
     ).json()
-    start, end = _evening(22)
+    start, end = evening(22)
     moved = client.patch(
         f"/api/sessions/{sid}", json={"start": start, "end": end}, headers=team.headers("adviser")
     ).json()
@@ -243,7 +209,7 @@ def test_moving_a_session_bumps_its_revision(client: Client, team: Team) -> None
 
 def test_series_keeps_local_time(client: Client, team: Team) -> None:
     """Six weekly sessions share a series id and all start at 18:00 Paris time."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     booked = client.post(
         "/api/series",
         json={**_session(team, venue), "count": 6, "interval_days": 7},
@@ -262,7 +228,7 @@ def test_series_keeps_local_time(client: Client, team: Team) -> None:
 
 def test_outcome_of_a_past_session(client: Client, team: Team, settings: Settings) -> None:
     """A session that has ended gets its outcome and becomes completed; a future one cannot."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     future = client.post(
         "/api/sessions", json=_session(team, venue, publish=True), headers=team.headers("adviser")
     ).json()
@@ -290,33 +256,12 @@ async def _book_in_the_past(url: str, team: Team, venue: int) -> int:
     """A session booked last month, as it was then (the service takes ``now``)."""
     then = datetime.now(UTC) - timedelta(days=40)
     day = (then + timedelta(days=5)).astimezone(PARIS).date()
-    engine = create_engine(url)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            booked = await book_session(
-                session,
-                SessionInput(
-                    kind=SessionKind.NEIGHBOURHOOD_SESSION,
-                    title="Permanence passée",
-                    start=datetime.combine(day, time(18), tzinfo=PARIS),
-                    end=datetime.combine(day, time(21), tzinfo=PARIS),
-                    venue_id=venue,
-                    organisation_id=team.mission_locale,
-                    staff_ids=(team.adviser, team.partner),
-                ),
-                caller=Caller(team.adviser, team.mission_locale, Role.ADVISER),
-                settings=RuleSettings(),
-                now=then,
-                publish=True,
-            )
-            return booked.row.id
-    finally:
-        await engine.dispose()
+    return await book_evening_session(url, team, venue, day=day, now=then)
 
 
 def test_audit_log_for_managers_only(client: Client, team: Team) -> None:
     """Managers read who booked what; advisers may not read the log."""
-    venue = _venue(client, team)
+    venue = create_venue(client, team)
     sid = client.post(
         "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
     ).json()["session"]["id"]

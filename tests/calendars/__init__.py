@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
@@ -236,7 +235,6 @@ def expected(event: EventData, *, description: str | None = None) -> Reading:
     )
 
 
-PARIS = ZoneInfo("Europe/Paris")
 STAMP = datetime(2026, 2, 3, 9, 15, 42, tzinfo=UTC)
 
 

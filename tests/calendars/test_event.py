@@ -18,8 +18,9 @@ from calendars.event import (
     session_summary,
 )
 from calendars.feed import FeedHeader, assemble_feed
+from planner.clock import PARIS
 from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
-from tests.calendars import PARIS, PARSERS, Reading, expected, read_all, session
+from tests.calendars import PARSERS, Reading, expected, read_all, session
 
 HEADER = FeedHeader(name="Test", description="Test", domain="allervers.example")
 START = datetime(2026, 6, 11, 18, 0, tzinfo=PARIS)

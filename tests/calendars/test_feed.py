@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from calendars.event import STATUSES, EventData, render_event
 from calendars.feed import FeedHeader, assemble_feed, feed_window, strong_etag
+from planner.clock import PARIS
 from tests.calendars import (
-    PARIS,
     PARSERS,
     expected,
     opaque_tzids,

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.address_entry import AddressEntry
 from geo.ban_file import read_ban_file
 from geo.errors import ReferenceDataError
-from geo.gazetteer import AddressEntry, OfflineGeocoder
+from geo.gazetteer import OfflineGeocoder
 from geo.reference import BUNDLED_COMMUNES, bundled_path, read_communes_csv
 
 HEADER = (

@@ -25,14 +25,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo.gazetteer import AddressEntry, OfflineGeocoder
+from geo.gazetteer import OfflineGeocoder
 from geo.geocoding import PRECISIONS, Candidate, Geocoder
-from geo.reference import BUNDLED_COMMUNES, CommuneRecord, bundled_path, read_communes_csv
 from geo.text import fold
+from tests.geo.bundled import CONFIDENT, amiens_entry, commune, communes, geocoder
 
 SEED = 2024
-CONFIDENT = 0.8
-"""The score from which the lead's chain takes an answer as sure."""
 WGS84 = Geod(ellps="WGS84")
 
 _ABBREVIATIONS = {
@@ -83,11 +81,6 @@ class Query:
     kind: str
     text: str
     town_hall: TownHall
-
-
-@cache
-def communes() -> tuple[CommuneRecord, ...]:
-    return tuple(read_communes_csv(bundled_path(BUNDLED_COMMUNES)))
 
 
 def town_halls() -> list[TownHall]:
@@ -243,18 +236,9 @@ def measure(geocoder: Geocoder, chosen: list[Query]) -> Accuracy:
 
 
 @cache
-def geocoder() -> OfflineGeocoder:
-    return OfflineGeocoder(communes())
-
-
-@cache
 def accuracy() -> Accuracy:
     """Every kind of writing of every town hall: 8 × 3,757 queries, about 3 s."""
     return measure(geocoder(), list(queries(tuple(VARIANTS))))
-
-
-def commune(insee: str) -> CommuneRecord:
-    return next(r for r in communes() if r.insee_code == insee)
 
 
 def test_geocode_town_halls_within_100_m() -> None:
@@ -294,109 +278,6 @@ def test_geocode_town_halls_confident_when_written_whole() -> None:
     assert min(shares.values()) >= 0.99, result.report()
 
 
-def test_geocode_housenumber_of_town_hall() -> None:
-    """A town hall's address gives its point at house-number precision, fully sure."""
-    acy = commune("02003")
-    assert acy.mairie_point is not None
-    assert geocoder().geocode("3 bis place de la Mairie 02200 Acy") == [
-        Candidate(
-            label="3 bis place de la Mairie 02200 Acy",
-            lon=acy.mairie_point.lon,
-            lat=acy.mairie_point.lat,
-            score=1.0,
-            provider="offline",
-            precision="housenumber",
-            insee_code="02003",
-            postcode="02200",
-            commune="Acy",
-            street="3 bis place de la Mairie",
-        )
-    ]
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "3B PL. DE LA MAIRIE, ACY",
-        "3 b pl mairie acy",
-        "Acy, 3 bis place de la Mairie",
-        "3 bis place de la mairie acy france",
-        "3 bis place de la Mairie 02200 Acy Cedex",
-    ],
-)
-def test_geocode_same_answer_however_written(query: str) -> None:
-    """Case, abbreviations, order, a missing postcode or a Cedex lead to the same point."""
-    (expected,) = geocoder().geocode("3 bis place de la Mairie 02200 Acy")
-    assert geocoder().geocode(query, limit=1) == [expected]
-
-
-@pytest.mark.parametrize(
-    ("query", "label"),
-    [
-        ("1 rue Victor-Hugo 59360 Le Cateau-Cambrésis", "1 rue Victor-Hugo 59360 Cateau-Cambrésis"),
-        ("1 r victor hugo le cateau cambresis", "1 rue Victor-Hugo 59360 Cateau-Cambrésis"),
-        ("9 rue du Gal Augereau, Le Catelet", "9 rue du Général-Augereau 02420 Catelet"),
-        (
-            "2 rue de la Haie-Menneresse st souplet",
-            "2 rue de la Haie-Menneresse 59360 Saint-Souplet",
-        ),
-    ],
-)
-def test_geocode_commune_articles_and_saints(query: str, label: str) -> None:
-    """Leading articles and "st" do not stop a commune from being found."""
-    (best,) = geocoder().geocode(query, limit=1)
-    assert (best.label, best.precision, best.score) == (label, "housenumber", 1.0)
-
-
-def test_geocode_commune_only_is_municipality() -> None:
-    """A commune's name alone gives the commune at its centroid."""
-    saint_quentin = commune("02691")
-    assert saint_quentin.centroid is not None
-    expected = Candidate(
-        label="02100 Saint-Quentin",
-        lon=saint_quentin.centroid.lon,
-        lat=saint_quentin.centroid.lat,
-        score=1.0,
-        provider="offline",
-        precision="municipality",
-        insee_code="02691",
-        postcode="02100",
-        commune="Saint-Quentin",
-    )
-    assert [geocoder().geocode(q, limit=1) for q in ("Saint-Quentin", "st quentin")] == [
-        [expected],
-        [expected],
-    ]
-
-
-def test_geocode_postcode_of_one_commune_is_municipality() -> None:
-    """A postcode that only Amiens has gives Amiens, sure."""
-    (best,) = geocoder().geocode("80000")
-    assert (best.label, best.precision, best.insee_code, best.score) == (
-        "80000 Amiens",
-        "municipality",
-        "80021",
-        1.0,
-    )
-
-
-def test_geocode_postcode_shared_is_not_confident() -> None:
-    """A postcode of many communes gives them largest first, each with an equal low score."""
-    sharing = sorted(
-        (r for r in communes() if "02200" in r.postcodes), key=lambda r: -(r.population or 0)
-    )
-    found = geocoder().geocode("02200", limit=3)
-    assert [(c.insee_code, c.score) for c in found] == [
-        (r.insee_code, round(1 / len(sharing), 4)) for r in sharing[:3]
-    ]
-
-
-def test_geocode_commune_left_out_ambiguous_is_not_confident() -> None:
-    """ "place de la Mairie 02200" is in several communes: none of them is sure."""
-    found = geocoder().geocode("place de la mairie 02200")
-    assert (len(found) > 1, max(c.score for c in found) < CONFIDENT) == (True, True)
-
-
 def test_geocode_unknown_number_is_street_precision() -> None:
     """A number not on a known street gives the street's point, not confident."""
     acy = commune("02003")
@@ -409,31 +290,6 @@ def test_geocode_unknown_number_is_street_precision() -> None:
         acy.mairie_point.lat,
         True,
     )
-
-
-def test_geocode_town_hall_by_name() -> None:
-    """ "Mairie d'Acy" and "Hôtel de ville d'Amiens" are the town halls, as named places."""
-    found = [geocoder().geocode(q, limit=1)[0] for q in ("mairie d'Acy", "Hôtel de Ville Amiens")]
-    assert [(c.label, c.precision, c.score) for c in found] == [
-        ("Mairie 02200 Acy", "locality", 1.0),
-        ("Mairie 80000 Amiens", "locality", 1.0),
-    ]
-
-
-def test_geocode_typo_in_commune_with_postcode() -> None:
-    """A misspelt commune is found among its postcode's communes, less surely."""
-    (best,) = geocoder().geocode("3 bis place de la Mairie 02200 Acx", limit=1)
-    assert (best.insee_code, best.precision, 0.5 < best.score < 1.0) == (
-        "02003",
-        "housenumber",
-        True,
-    )
-
-
-def test_geocode_wrong_postcode_trusts_the_name() -> None:
-    """A postcode of another town does not hide the named commune's street."""
-    (best,) = geocoder().geocode("3 bis place de la Mairie 80000 Acy", limit=1)
-    assert (best.insee_code, best.precision) == ("02003", "housenumber")
 
 
 @pytest.mark.parametrize(
@@ -483,42 +339,11 @@ def test_geocode_candidates_well_formed(query: str, limit: int) -> None:
     assert {(c.provider, c.precision in PRECISIONS) for c in found} <= {("offline", True)}
 
 
-def _entry(number: str | None, street: str, source: str, lon: float = 2.3) -> AddressEntry:
-    return AddressEntry(number, street, "80000", "80021", "Amiens", lon, 49.89, source)
-
-
-def test_add_addresses_makes_address_findable() -> None:
-    """A confirmed venue address is found at house-number precision once added."""
-    gazetteer = OfflineGeocoder(communes())
-    before = gazetteer.geocode("12 rue des Lilas 80000 Amiens", limit=1)
-    gazetteer.add_addresses([_entry("12", "Rue des Lilas", "confirmed")])
-    after = gazetteer.geocode("12 r. des lilas amiens", limit=1)
-    assert [(c.label, c.precision, c.score) for c in before + after] == [
-        ("80000 Amiens", "municipality", 0.45),
-        ("12 Rue des Lilas 80000 Amiens", "housenumber", 1.0),
-    ]
-
-
-def test_geocode_prefers_ban_over_town_hall_then_confirmed() -> None:
-    """For the same number: a confirmed point beats the BAN's, which beats the directory's."""
-    mairie = _entry("3", "Rue des Tilleuls", "mairie", lon=2.1)
-    ban = _entry("3", "Rue des Tilleuls", "ban", lon=2.2)
-    confirmed = _entry("3", "Rue des Tilleuls", "confirmed", lon=2.3)
-    gazetteer = OfflineGeocoder(communes(), [mairie, ban])
-    first = gazetteer.geocode("3 rue des tilleuls amiens", limit=1)
-    gazetteer.add_addresses([confirmed])
-    second = gazetteer.geocode("3 rue des tilleuls amiens", limit=1)
-    assert [(c.precision, c.lon) for c in first + second] == [
-        ("housenumber", 2.2),
-        ("housenumber", 2.3),
-    ]
-
-
 def test_geocode_missing_number_takes_nearest_on_same_side() -> None:
     """Number 7 of a street known at 1, 5, 6 and 13 is placed at 5, at street precision."""
     numbers = {"1": 2.31, "5": 2.35, "6": 2.36, "13": 2.43}
     gazetteer = OfflineGeocoder(
-        communes(), [_entry(n, "Rue Jules-Verne", "ban", lon) for n, lon in numbers.items()]
+        communes(), [amiens_entry(n, "Rue Jules-Verne", "ban", lon) for n, lon in numbers.items()]
     )
     (best,) = gazetteer.geocode("7 rue Jules Verne 80000 Amiens", limit=1)
     assert (best.label, best.precision, best.lon, best.score < CONFIDENT) == (
@@ -533,7 +358,7 @@ def test_geocode_street_without_number_is_street_precision() -> None:
     """A street asked without number is placed at its middle point, sure."""
     numbers = {"1": 2.31, "3": 2.33, "5": 2.35, "7": 2.37, "9": 2.39}
     gazetteer = OfflineGeocoder(
-        communes(), [_entry(n, "Rue Jules-Verne", "ban", lon) for n, lon in numbers.items()]
+        communes(), [amiens_entry(n, "Rue Jules-Verne", "ban", lon) for n, lon in numbers.items()]
     )
     (best,) = gazetteer.geocode("rue jules verne, amiens", limit=1)
     assert replace(best, lat=0.0) == Candidate(
@@ -548,19 +373,3 @@ def test_geocode_street_without_number_is_street_precision() -> None:
         commune="Amiens",
         street="Rue Jules-Verne",
     )
-
-
-def test_add_addresses_unknown_commune_is_findable() -> None:
-    """Points of a commune outside the reference list are found by its name and postcode."""
-    gazetteer = OfflineGeocoder(
-        communes(),
-        [AddressEntry("8", "Rue Napoléon", "59220", "99001", "Testville", 3.4, 50.3, "ban")],
-    )
-    found = [
-        gazetteer.geocode(q, limit=1)[0]
-        for q in ("8 rue Napoleon Testville", "8 rue napoleon 59220")
-    ]
-    assert [(c.insee_code, c.precision) for c in found] == [
-        ("99001", "housenumber"),
-        ("99001", "housenumber"),
-    ]

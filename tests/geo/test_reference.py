@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import gzip
 from collections import Counter
 from pathlib import Path
 
@@ -21,24 +19,7 @@ from geo.reference import (
     read_communes_csv,
     read_qpv_file,
 )
-from tests.raw import qpv_features, write_feature_collection
-
-BOWTIE = {
-    "type": "Polygon",
-    "coordinates": [[[2.0, 50.0], [2.01, 50.01], [2.01, 50.0], [2.0, 50.01], [2.0, 50.0]]],
-}
-
-
-def _feature(**changes: object) -> dict[str, object]:
-    feature = copy.deepcopy(qpv_features()[0])
-    for key, value in changes.items():
-        if key == "geometry":
-            feature["geometry"] = value
-        elif value is None:
-            del feature["properties"][key]
-        else:
-            feature["properties"][key] = value
-    return feature
+from tests.raw import changed_qpv_feature, qpv_features, write_feature_collection
 
 
 def test_read_qpv_file_bundled_counts_per_department() -> None:
@@ -75,120 +56,14 @@ def test_read_qpv_file_keeps_geometry_unchanged() -> None:
     assert record.repaired is None
 
 
-def test_read_qpv_file_repairs_invalid_polygon(tmp_path: Path) -> None:
-    """A self-intersecting polygon is repaired with make_valid and the reason is kept."""
-    path = write_feature_collection(tmp_path / "qpv.geojson", [_feature(geometry=BOWTIE)])
-    (record,) = read_qpv_file(path)
-    assert record.geometry.is_valid
-    assert record.repaired == "Self-intersection[2.005 50.005]"
-    assert round(record.geometry.area, 10) == round(0.01 * 0.01 / 2, 10)
-
-
-def test_read_qpv_file_reads_gzip(tmp_path: Path) -> None:
-    """A gzip-compressed file is read like the plain one."""
-    path = tmp_path / "qpv.geojson.gz"
-    path.write_bytes(gzip.compress(bundled_path(BUNDLED_QPV).read_bytes()))
-    assert len(read_qpv_file(path)) == 204
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (
-            "code_qp;lib_qp\n",
-            "qpv.geojson n'est pas un fichier GeoJSON : JSON invalide (ligne 1, colonne 1).",
-        ),
-        (
-            '{"type": "Feature"}',
-            "qpv.geojson n'est pas une FeatureCollection GeoJSON "
-            '(attendu : un objet avec "type": "FeatureCollection").',
-        ),
-        (
-            '{"type": "FeatureCollection", "features": []}',
-            "qpv.geojson ne contient aucune entité (« features » vide).",
-        ),
-    ],
-)
-def test_read_qpv_file_rejects_non_geojson(tmp_path: Path, content: str, message: str) -> None:
-    """Something that is not a GeoJSON FeatureCollection is refused, saying so."""
-    path = tmp_path / "qpv.geojson"
-    path.write_text(content, "utf-8")
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(path)
-    assert caught.value.message == message
-
-
-def test_read_qpv_file_rejects_projected_crs(tmp_path: Path) -> None:
-    """A file declared in Lambert-93 is refused, naming the CRS."""
-    path = write_feature_collection(
-        tmp_path / "qpv.geojson",
-        [_feature()],
-        crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
-    )
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(path)
-    assert caught.value.message == (
-        "qpv.geojson est dans le système de coordonnées « urn:ogc:def:crs:EPSG::2154 » : seul "
-        "WGS84 (longitude/latitude, CRS84 ou EPSG:4326) est accepté. Prenez la version "
-        "« _WGS84 » du fichier officiel ou reprojetez-le."
-    )
-
-
-def test_read_qpv_file_rejects_projected_coordinates(tmp_path: Path) -> None:
-    """Coordinates in metres without a CRS member are recognised as projected."""
-    square = {
-        "type": "Polygon",
-        "coordinates": [
-            [[650000, 6860000], [651000, 6860000], [651000, 6861000], [650000, 6860000]]
-        ],
-    }
-    path = write_feature_collection(tmp_path / "qpv.geojson", [_feature(geometry=square)])
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(path)
-    assert caught.value.message == (
-        "qpv.geojson : coordonnées hors des bornes WGS84 pour le QPV QN00201M (x de 650000 à "
-        "651000, y de 6860000 à 6861000) — le fichier semble projeté (Lambert-93 ?) ; attendu "
-        "longitude/latitude WGS84."
-    )
-
-
-def test_read_qpv_file_rejects_missing_field(tmp_path: Path) -> None:
-    """A feature without one of the official fields is refused, naming field and feature."""
-    path = write_feature_collection(
-        tmp_path / "qpv.geojson", [qpv_features()[1], _feature(siren_epci=None)]
-    )
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(path)
-    assert caught.value.message.startswith(
-        "qpv.geojson : champ(s) manquant(s) siren_epci dans l'entité n° 2 ;"
-    )
-
-
-def test_read_qpv_file_rejects_point_geometry(tmp_path: Path) -> None:
-    """A QPV must be an area."""
-    point = {"type": "Point", "coordinates": [2.3, 49.9]}
-    path = write_feature_collection(tmp_path / "qpv.geojson", [_feature(geometry=point)])
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(path)
-    assert caught.value.message == (
-        "qpv.geojson : la géométrie de le QPV QN00201M est de type Point ; attendu Polygon ou "
-        "MultiPolygon."
-    )
-
-
 def test_read_qpv_file_rejects_duplicate_code(tmp_path: Path) -> None:
     """The same code twice is a broken file, not an update."""
-    path = write_feature_collection(tmp_path / "qpv.geojson", [_feature(), _feature()])
+    path = write_feature_collection(
+        tmp_path / "qpv.geojson", [changed_qpv_feature(), changed_qpv_feature()]
+    )
     with pytest.raises(ReferenceDataError) as caught:
         read_qpv_file(path)
     assert caught.value.message == "qpv.geojson : le QPV QN00201M figure deux fois."
-
-
-def test_read_qpv_file_missing_file(tmp_path: Path) -> None:
-    """A path that does not exist is named."""
-    with pytest.raises(ReferenceDataError) as caught:
-        read_qpv_file(tmp_path / "absent.geojson")
-    assert caught.value.message == f"Fichier introuvable : {tmp_path / 'absent.geojson'}."
 
 
 def test_read_communes_csv_bundled() -> None:

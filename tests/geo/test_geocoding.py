@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from geo.ban import BanGeocoder
 from geo.geocoding import Candidate, GeocoderChain, GeocoderUnavailableError
-from geo.providers import BanGeocoder, NominatimGeocoder
+from geo.nominatim import NominatimGeocoder
 from tests.geo.httpfixture import HttpFixture, closed_port, fixture_reply, json_reply, serve
-from tests.geo.test_providers import (
+from tests.geo.recorded import (
     BAN_HOUSENUMBER,
     BAN_NAPOLEON,
     NAPOLEON_PARAMS,

@@ -1,0 +1,152 @@
+"""Build organisations, staff, venues and sessions for tests, through the real services.
+
+Plain functions, no factory library: each goes through what the application itself calls (the
+``planner.db`` services, or the HTTP API through the Litestar test client), so that test data is
+never a state the application could not reach. The ``team`` fixture (``tests/conftest.py``) is
+:func:`make_team`; the other functions take it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from planner.access import Caller
+from planner.booking_input import SessionInput
+from planner.clock import PARIS
+from planner.db import people
+from planner.db.booking import book_session
+from planner.db.engine import create_engine
+from planner.db.tokens import issue_token
+from planner.session import OrganisationKind, Role, RuleSettings, SessionKind
+from tests.conftest import Team
+
+Client = TestClient  # type: ignore[type-arg]
+ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
+"""A point inside the Etouvie QPV (QN08001M), in Amiens."""
+
+
+async def make_team(url: str) -> Team:
+    """A mission locale and a centre social, their four staff and a token each, in ``url``.
+
+    ``admin``, ``adviser`` and ``manager`` (department 59) belong to the mission locale,
+    ``partner`` (an adviser) to the centre social.
+    """
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as s, s.begin():
+            ml = await people.create_organisation(
+                s,
+                kind=OrganisationKind.MISSION_LOCALE,
+                name="Mission Locale de test",
+                actor_id=None,
+                now=now,
+            )
+            cs = await people.create_organisation(
+                s,
+                kind=OrganisationKind.CENTRE_SOCIAL,
+                name="Centre social de test",
+                actor_id=None,
+                now=now,
+            )
+            members = {
+                "admin": (ml.id, Role.ADMIN, ()),
+                "adviser": (ml.id, Role.ADVISER, ()),
+                "partner": (cs.id, Role.ADVISER, ()),
+                "manager": (ml.id, Role.MANAGER, ("59",)),
+            }
+            ids: dict[str, int] = {}
+            tokens: dict[str, str] = {}
+            for who, (org, role, departments) in members.items():
+                staff = await people.create_staff(
+                    s,
+                    organisation_id=org,
+                    name=f"Personne de test ({who})",
+                    email=f"{who}@test.invalid",
+                    role=role,
+                    departments=departments,
+                    actor_id=None,
+                    now=now,
+                )
+                ids[who] = staff.id
+                _, tokens[who] = await issue_token(
+                    s, staff.id, name="tests", actor_id=None, now=now
+                )
+        return Team(
+            ml.id, cs.id, ids["admin"], ids["adviser"], ids["partner"], ids["manager"], tokens
+        )
+    finally:
+        await engine.dispose()
+
+
+def create_venue(
+    client: Client, team: Team, name: str = "Centre social d'Etouvie (test)", **point: float
+) -> int:
+    """A venue created by the adviser through ``POST /api/venues``, at Etouvie unless ``point``
+    (``lat``, ``lon``) says otherwise; its id."""
+    body = client.post(
+        "/api/venues",
+        json={
+            "name": name,
+            "kind": "centre_social",
+            "street": "Place Vauban",
+            "postcode": "80080",
+            "commune": "Amiens",
+            **(point or ETOUVIE),
+        },
+        headers=team.headers("adviser"),
+    ).json()
+    return int(body["id"])
+
+
+async def book_evening_session(
+    url: str,
+    team: Team,
+    venue: int,
+    *,
+    day: date,
+    now: datetime,
+    qpv_codes: tuple[str, ...] | None = None,
+    publish: bool = True,
+) -> int:
+    """A neighbourhood session 18:00-21:00 (Paris) on ``day``, booked by the adviser as at ``now``.
+
+    Goes through :func:`planner.db.booking.book_session`, which takes ``now``: the way to hold a
+    session in the past, which the API (booking at the real present) refuses. Staffed by the
+    adviser and the partner; ``qpv_codes`` ``None`` lets the service take the venue's. Its id.
+    """
+    engine = create_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            booked = await book_session(
+                session,
+                SessionInput(
+                    kind=SessionKind.NEIGHBOURHOOD_SESSION,
+                    title="Permanence passée",
+                    start=datetime.combine(day, time(18), tzinfo=PARIS),
+                    end=datetime.combine(day, time(21), tzinfo=PARIS),
+                    venue_id=venue,
+                    organisation_id=team.mission_locale,
+                    staff_ids=(team.adviser, team.partner),
+                    qpv_codes=qpv_codes,
+                ),
+                caller=Caller(team.adviser, team.mission_locale, Role.ADVISER),
+                settings=RuleSettings(),
+                now=now,
+                publish=publish,
+            )
+            return booked.row.id
+    finally:
+        await engine.dispose()
+
+
+def evening(days_ahead: int, start: str = "18:00", end: str = "21:30") -> tuple[str, str]:
+    """An evening ``days_ahead`` days from today, in Paris time, as ISO strings with offset."""
+    day = datetime.now(PARIS).date() + timedelta(days=days_ahead)
+    return (
+        datetime.combine(day, time.fromisoformat(start), tzinfo=PARIS).isoformat(),
+        datetime.combine(day, time.fromisoformat(end), tzinfo=PARIS).isoformat(),
+    )
