@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_campaigns import ETOUVIE_QPV, Client, _create
+from tests.api.routes.test_campaigns import ETOUVIE_QPV, Client, _create
 from tests.api.test_cli import _run
 from tests.conftest import Team
 from tests.factories import create_venue as _venue

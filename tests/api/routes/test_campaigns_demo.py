@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.api.test_campaigns import PARIS, _monday
+from tests.api.routes.test_campaigns import PARIS, _monday
 from tests.api.test_cli import _run
 
 AMIENS = (
