@@ -11,9 +11,10 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -22,15 +23,18 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api import coverage_page, pages
 from api.access_log import access_log
+from api.auth import CallerMiddleware
 from api.deps import app_dependencies
 from api.errors import exception_handlers
 from api.feeds.middleware import feed_cache, forget_feeds_after_writes
 from api.feeds.service import FeedService
+from api.guards import access_guard, declare_access, openapi_components
 from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
 from geo.geocoding import GeocoderChain
 from geo.providers import build_geocoders
+from planner.access import Access
 from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
@@ -47,6 +51,8 @@ def _version() -> str:
 
 
 DOCS_ASSETS = "/schema/assets"
+PUBLIC = {"access": Access.ANYONE}
+"""Route-level access of the static files and of the OpenAPI document's own routes."""
 STATIC = Path(__file__).with_name("static")
 """The app's own static files (Leaflet, the coverage page's script), served under /static."""
 
@@ -100,7 +106,10 @@ def build_placer(
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured. Handlers
-    read the current instant from ``clock`` (once per request), tests may give a fixed one."""
+    read the current instant from ``clock`` (once per request), tests may give a fixed one.
+
+    Raises :class:`api.guards.UndeclaredAccessError` when a route handler declares no access.
+    """
     engine = create_engine(settings.database_url)
     placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
@@ -112,25 +121,38 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         before_send_handler="autocommit",
         set_default_exception_handler=False,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ROUTERS,
             pages.router,
             coverage_page.router,
             create_static_files_router(
-                path="/static", directories=[STATIC], include_in_schema=False, name="static"
+                path="/static",
+                directories=[STATIC],
+                include_in_schema=False,
+                name="static",
+                opt=PUBLIC,
             ),
             create_static_files_router(
                 path=DOCS_ASSETS,
                 directories=[str(swagger_ui_path)],
                 include_in_schema=False,
                 name="docs-assets",
+                opt=PUBLIC,
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
         before_send=[forget_feeds_after_writes(feeds)],
-        middleware=[access_log, feed_cache(feeds)],
+        # the caller is resolved inside the server-side session middleware, when there is one
+        middleware=[
+            access_log,
+            feed_cache(feeds),
+            DefineMiddleware(
+                CallerMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)
+            ),
+        ],
+        guards=[access_guard],
         state=State({"settings": settings, "territory": placer.territory}),
         dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
         on_startup=[jobs.interrupt_stale],
@@ -142,6 +164,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
             ),
             path="/schema",
             render_plugins=[_swagger()],
+            components=openapi_components(),
+            openapi_router=Router(
+                "/schema", route_handlers=[], include_in_schema=False, opt=PUBLIC
+            ),
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
@@ -151,3 +177,4 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         ),
         debug=settings.debug,
     )
+    return declare_access(app)

@@ -15,6 +15,7 @@ from html import escape
 
 from litestar import Response, Router, get
 
+from planner.access import Access
 from planner.session import SESSION_KIND_LABELS
 
 STATIC = "/static"
@@ -97,7 +98,9 @@ fond de carte.</footer>
 """
 
 
-@get("/", summary="Carte de couverture des quartiers (gestionnaires)")
+@get(
+    "/", summary="Carte de couverture des quartiers (gestionnaires)", opt={"access": Access.ANYONE}
+)
 async def coverage_page() -> Response[str]:
     """The coverage map page; its data comes from ``/api/coverage`` with the reader's token."""
     html = (

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import DbSession, Feeds, Placer
 from geo.geocoding import GeocoderUnavailableError
+from planner.access import Access
 from planner.db.models import Qpv
 from planner.db.territory import communes_named, list_qpvs
 from planner.db.venues import VenuePlacer
@@ -70,7 +71,7 @@ def _qpv_item(qpv: Qpv, note: str = "") -> str:
     )
 
 
-@get("/", summary="Trouver le calendrier de son quartier")
+@get("/", summary="Trouver le calendrier de son quartier", opt={"access": Access.ANYONE})
 async def calendars_page(
     db_session: DbSession,
     placer: Placer,
@@ -143,7 +144,11 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-@get("/qpv/{code:str}", summary="S'abonner au calendrier d'un quartier")
+@get(
+    "/qpv/{code:str}",
+    summary="S'abonner au calendrier d'un quartier",
+    opt={"access": Access.ANYONE},
+)
 async def calendar_qpv_page(
     db_session: DbSession,
     feeds: Feeds,

@@ -10,7 +10,7 @@ from litestar import Router, get
 from litestar.params import FromQuery, QueryParameter
 
 from api.deps import CallerDep, DbSession
-from planner.access import require_audit_reader
+from planner.access import Access, require_audit_reader
 from planner.db.audit import list_entries
 
 
@@ -27,7 +27,7 @@ class AuditOut(msgspec.Struct, frozen=True):
     after: dict[str, Any] | None
 
 
-@get("/", summary="Journal d'audit")
+@get("/", summary="Journal d'audit", opt={"access": Access.AUDIT})
 async def audit_list(
     db_session: DbSession,
     caller: CallerDep,

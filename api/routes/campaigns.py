@@ -17,11 +17,14 @@ from api.schemas.campaign import (
     convert,
     plan_out,
 )
+from planner.access import Access
 from planner.db import campaign_plans, campaigns
 from planner.db.plan_service import compute_plan
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Créer une campagne")
+@post(
+    "/", status_code=HTTP_201_CREATED, summary="Créer une campagne", opt={"access": Access.PLANNER}
+)
 async def campaign_create(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: CampaignBody
 ) -> CampaignOut:
@@ -32,13 +35,13 @@ async def campaign_create(
     return campaign_out(row)
 
 
-@get("/", summary="Lister les campagnes")
+@get("/", summary="Lister les campagnes", opt={"access": Access.STAFF})
 async def campaign_list(db_session: DbSession, caller: CallerDep) -> list[CampaignOut]:
     """Every campaign, the latest first (staff only)."""
     return [campaign_out(row) for row in await campaigns.list_campaigns(db_session, caller)]
 
 
-@get("/{campaign_id:int}", summary="Une campagne")
+@get("/{campaign_id:int}", summary="Une campagne", opt={"access": Access.STAFF})
 async def campaign_detail(
     db_session: DbSession, caller: CallerDep, campaign_id: FromPath[int]
 ) -> CampaignOut:
@@ -46,7 +49,7 @@ async def campaign_detail(
     return campaign_out(await campaigns.get_campaign(db_session, campaign_id, caller))
 
 
-@patch("/{campaign_id:int}", summary="Modifier une campagne")
+@patch("/{campaign_id:int}", summary="Modifier une campagne", opt={"access": Access.PLANNER})
 async def campaign_update(
     db_session: DbSession,
     caller: CallerDep,
@@ -63,7 +66,12 @@ async def campaign_update(
     return campaign_out(row)
 
 
-@post("/{campaign_id:int}/plan", status_code=HTTP_201_CREATED, summary="Calculer un plan")
+@post(
+    "/{campaign_id:int}/plan",
+    status_code=HTTP_201_CREATED,
+    summary="Calculer un plan",
+    opt={"access": Access.PLANNER},
+)
 async def plan_create(
     db_session: DbSession,
     caller: CallerDep,
@@ -97,7 +105,7 @@ async def plan_create(
     )
 
 
-@get("/{campaign_id:int}/plans", summary="Plans d'une campagne")
+@get("/{campaign_id:int}/plans", summary="Plans d'une campagne", opt={"access": Access.STAFF})
 async def plan_list(
     db_session: DbSession, caller: CallerDep, jobs: Jobs, campaign_id: FromPath[int]
 ) -> list[PlanOut]:
@@ -106,7 +114,11 @@ async def plan_list(
     return [plan_out(row, jobs.progress(row.id)) for row in rows]
 
 
-@get("/{campaign_id:int}/plans/{plan_id:int}", summary="Un plan (état, avancement, propositions)")
+@get(
+    "/{campaign_id:int}/plans/{plan_id:int}",
+    summary="Un plan (état, avancement, propositions)",
+    opt={"access": Access.STAFF},
+)
 async def plan_detail(
     db_session: DbSession,
     caller: CallerDep,
@@ -124,6 +136,7 @@ async def plan_detail(
     "/{campaign_id:int}/plans/{plan_id:int}/accept",
     status_code=HTTP_200_OK,
     summary="Accepter un plan",
+    opt={"access": Access.PLANNER},
 )
 async def plan_accept(
     db_session: DbSession,

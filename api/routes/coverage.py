@@ -15,6 +15,7 @@ from api.coverage_png import render_png
 from api.deps import CallerDep, DbSession, Now
 from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
+from planner.access import Access
 from planner.clock import PARIS
 from planner.coverage_status import DEFAULT_LAPSED_AFTER_DAYS
 from planner.db.coverage import compute_coverage
@@ -89,14 +90,14 @@ async def provide_coverage(
 CoverageDep = NamedDependency[Coverage]
 
 
-@get("/coverage", summary="Couverture des QPV (GeoJSON)")
+@get("/coverage", summary="Couverture des QPV (GeoJSON)", opt={"access": Access.STAFF})
 async def coverage_geojson(coverage: CoverageDep) -> CoverageCollection:
     """Every QPV of the territory with its figures over the period and a polygon simplified for
     display, plus a ``summary`` (totals counting each session once, share reached, gaps)."""
     return coverage_collection(coverage)
 
 
-@get("/coverage.csv", summary="Couverture des QPV (CSV)")
+@get("/coverage.csv", summary="Couverture des QPV (CSV)", opt={"access": Access.STAFF})
 async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     """The same table for a spreadsheet: French column names, ``;`` separated, UTF-8 with BOM."""
     return Response(
@@ -106,7 +107,7 @@ async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     )
 
 
-@get("/coverage.png", summary="Carte de couverture (PNG)")
+@get("/coverage.png", summary="Carte de couverture (PNG)", opt={"access": Access.STAFF})
 async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
     """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
     filters = coverage.filters

@@ -17,7 +17,7 @@ from api.deps import CallerDep, DbSession, Feeds, Now
 from api.feeds.conditional import respond
 from api.feeds.middleware import feed_address
 from api.feeds.service import FeedService
-from planner.access import require_caller
+from planner.access import Access, require_caller
 from planner.db import tokens
 from planner.db.feeds import FeedSelection, check_selection
 from planner.db.models import Commune, Organisation, Qpv
@@ -52,7 +52,7 @@ async def _serve(
     return respond(request, feed, max_age=feeds.max_age)
 
 
-@get("/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)")
+@get("/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)", opt={"access": Access.ANYONE})
 async def feed_qpv(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -76,7 +76,7 @@ async def feed_qpv(
     )
 
 
-@get("/commune/{filename:str}", summary="Calendrier d'une commune")
+@get("/commune/{filename:str}", summary="Calendrier d'une commune", opt={"access": Access.ANYONE})
 async def feed_commune(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -100,7 +100,11 @@ async def feed_commune(
     )
 
 
-@get("/organisation/{filename:str}", summary="Calendrier d'une organisation")
+@get(
+    "/organisation/{filename:str}",
+    summary="Calendrier d'une organisation",
+    opt={"access": Access.ANYONE},
+)
 async def feed_organisation(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -124,7 +128,7 @@ async def feed_organisation(
     )
 
 
-@get("/kind/{filename:str}", summary="Calendrier d'un type d'action")
+@get("/kind/{filename:str}", summary="Calendrier d'un type d'action", opt={"access": Access.ANYONE})
 async def feed_kind(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -165,7 +169,7 @@ def _near(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
-@get("/public.ics", summary="Calendrier public combiné")
+@get("/public.ics", summary="Calendrier public combiné", opt={"access": Access.ANYONE})
 async def feed_public(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -202,7 +206,11 @@ async def feed_public(
     )
 
 
-@get("/staff/{filename:str}", summary="Calendrier privé d'un intervenant")
+@get(
+    "/staff/{filename:str}",
+    summary="Calendrier privé d'un intervenant",
+    opt={"access": Access.SELF},
+)
 async def feed_staff(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -235,7 +243,7 @@ class FeedTokenOut(msgspec.Struct, frozen=True):
     webcal: str
 
 
-@post("/", summary="Créer ou renouveler mon calendrier privé")
+@post("/", summary="Créer ou renouveler mon calendrier privé", opt={"access": Access.STAFF})
 async def feed_token_rotate(
     db_session: DbSession, caller: CallerDep, feeds: Feeds, now: Now
 ) -> FeedTokenOut:
@@ -246,7 +254,7 @@ async def feed_token_rotate(
     return FeedTokenOut(https=url, webcal="webcal://" + url.split("://", 1)[1])
 
 
-@delete("/", summary="Supprimer mon calendrier privé")
+@delete("/", summary="Supprimer mon calendrier privé", opt={"access": Access.STAFF})
 async def feed_token_revoke(db_session: DbSession, caller: CallerDep, now: Now) -> None:
     """Revoke your private feed's address (404 afterwards)."""
     me = require_caller(caller)

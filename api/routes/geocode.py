@@ -9,9 +9,10 @@ from litestar.params import QueryParameter
 
 from api.deps import DbSession, Placer
 from api.schemas.venue import CandidateOut, candidate_out
+from planner.access import Access
 
 
-@get("/", summary="Géocoder une adresse")
+@get("/", summary="Géocoder une adresse", opt={"access": Access.ANYONE})
 async def geocode(
     db_session: DbSession,
     placer: Placer,

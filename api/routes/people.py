@@ -20,19 +20,24 @@ from api.schemas.people import (
     staff_out,
     token_out,
 )
-from planner.access import require_admin, require_caller
+from planner.access import Access, require_admin, require_caller
 from planner.db import people, tokens
 from planner.session import Role
 
 
-@get("/", summary="Lister les organisations")
+@get("/", summary="Lister les organisations", opt={"access": Access.STAFF})
 async def organisation_list(db_session: DbSession, caller: CallerDep) -> list[OrganisationOut]:
     """Every organisation (staff only)."""
     require_caller(caller)
     return [organisation_out(o) for o in await people.list_organisations(db_session)]
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Créer une organisation")
+@post(
+    "/",
+    status_code=HTTP_201_CREATED,
+    summary="Créer une organisation",
+    opt={"access": Access.ADMIN},
+)
 async def organisation_create(
     db_session: DbSession, caller: CallerDep, now: Now, data: OrganisationBody
 ) -> OrganisationOut:
@@ -52,7 +57,7 @@ async def organisation_create(
     return organisation_out(org)
 
 
-@get("/{org_id:int}", summary="Une organisation")
+@get("/{org_id:int}", summary="Une organisation", opt={"access": Access.STAFF})
 async def organisation_detail(
     db_session: DbSession, caller: CallerDep, org_id: FromPath[int]
 ) -> OrganisationOut:
@@ -61,7 +66,7 @@ async def organisation_detail(
     return organisation_out(await people.get_organisation(db_session, org_id))
 
 
-@patch("/{org_id:int}", summary="Modifier une organisation")
+@patch("/{org_id:int}", summary="Modifier une organisation", opt={"access": Access.ADMIN})
 async def organisation_update(
     db_session: DbSession,
     caller: CallerDep,
@@ -78,7 +83,7 @@ async def organisation_update(
     return organisation_out(org)
 
 
-@get("/", summary="Lister le personnel")
+@get("/", summary="Lister le personnel", opt={"access": Access.STAFF})
 async def staff_list(
     db_session: DbSession, caller: CallerDep, organisation: FromQuery[int | None] = None
 ) -> list[StaffOut]:
@@ -87,7 +92,12 @@ async def staff_list(
     return [staff_out(s) for s in await people.list_staff(db_session, organisation_id=organisation)]
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Créer un membre du personnel")
+@post(
+    "/",
+    status_code=HTTP_201_CREATED,
+    summary="Créer un membre du personnel",
+    opt={"access": Access.ADMIN},
+)
 async def staff_create(
     db_session: DbSession, caller: CallerDep, now: Now, data: StaffBody
 ) -> StaffOut:
@@ -107,7 +117,7 @@ async def staff_create(
     return staff_out(staff)
 
 
-@patch("/{staff_id:int}", summary="Modifier un membre du personnel")
+@patch("/{staff_id:int}", summary="Modifier un membre du personnel", opt={"access": Access.ADMIN})
 async def staff_update(
     db_session: DbSession,
     caller: CallerDep,
@@ -124,7 +134,7 @@ async def staff_update(
     return staff_out(staff)
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Créer un jeton")
+@post("/", status_code=HTTP_201_CREATED, summary="Créer un jeton", opt={"access": Access.STAFF})
 async def token_create(
     db_session: DbSession, caller: CallerDep, now: Now, data: JSONBody[TokenCreate]
 ) -> TokenOut:
@@ -139,7 +149,7 @@ async def token_create(
     return token_out(token, secret)
 
 
-@get("/", summary="Lister les jetons")
+@get("/", summary="Lister les jetons", opt={"access": Access.STAFF})
 async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]:
     """Tokens without their secret: all for admins, one's own for others."""
     known = require_caller(caller)
@@ -147,7 +157,7 @@ async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]
     return [token_out(t) for t in await tokens.list_tokens(db_session, staff_id=staff_id)]
 
 
-@delete("/{token_id:int}", summary="Révoquer un jeton")
+@delete("/{token_id:int}", summary="Révoquer un jeton", opt={"access": Access.STAFF})
 async def token_revoke(
     db_session: DbSession, caller: CallerDep, now: Now, token_id: FromPath[int]
 ) -> None:

@@ -9,7 +9,7 @@ from litestar import Request, Response, Router, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.deps import CallerDep, DbSession, Feeds, Now, Rules
+from api.deps import CallerDep, DbSession, Feeds, Now, Retention, Rules
 from api.examples import SeriesBody, SessionBody
 from api.feeds.conditional import respond
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
@@ -24,20 +24,23 @@ from api.schemas.session import (
     notices_out,
     session_out,
 )
+from planner.access import Access, SessionView
 from planner.booking_input import SessionFilter
 from planner.clock import PARIS
 from planner.db import booking, session_changes, session_queries
 from planner.db.booking import Booked
 from planner.errors import InvalidInputError, NotFoundError
 from planner.rules import series_starts
-from planner.session import PUBLIC, SessionKind, SessionStatus
+from planner.session import SessionKind, SessionStatus
 
 
 def _booked(result: Booked) -> BookingOut:
     return BookingOut(session_out(result.row, private=True), notices_out(result.notices))
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Réserver une séance")
+@post(
+    "/", status_code=HTTP_201_CREATED, summary="Réserver une séance", opt={"access": Access.BOOKER}
+)
 async def session_create(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: SessionBody
 ) -> BookingOut:
@@ -49,7 +52,9 @@ async def session_create(
     return _booked(result)
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Réserver une série")
+@post(
+    "/", status_code=HTTP_201_CREATED, summary="Réserver une série", opt={"access": Access.BOOKER}
+)
 async def series_create(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: SeriesBody
 ) -> list[BookingOut]:
@@ -70,10 +75,12 @@ def _midnight(value: date | None) -> datetime | None:
     return datetime.combine(value, time.min, tzinfo=PARIS) if value is not None else None
 
 
-@get("/", summary="Lister les séances")
+@get("/", summary="Lister les séances", opt={"access": Access.ANYONE})
 async def session_list(
     db_session: DbSession,
     caller: CallerDep,
+    now: Now,
+    retention: Retention,
     from_: Annotated[
         date | None, QueryParameter(name="from", description="Premier jour (inclus).")
     ] = None,
@@ -87,8 +94,8 @@ async def session_list(
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> SessionPage:
-    """Sessions by start time, filtered and paginated; anonymous callers see published and
-    completed sessions only, without staff or internal notes."""
+    """Sessions by start time, filtered and paginated: those the caller sees (README, access
+    table), each without staff, notes or outcome unless the caller sees it in full."""
     if from_ and to and to < from_:
         raise InvalidInputError({"to": "le dernier jour précède le premier"})
     filters = SessionFilter(
@@ -102,36 +109,43 @@ async def session_list(
         statuses=frozenset({status}) if status else None,
     )
     total, rows = await session_queries.list_sessions(
-        db_session, filters, public_only=caller is None, limit=limit, offset=offset
+        db_session,
+        filters,
+        caller=caller,
+        now=now,
+        retention=retention,
+        limit=limit,
+        offset=offset,
     )
-    private = caller is not None
-    return SessionPage(total, limit, offset, [session_out(r, private=private) for r in rows])
+    items = [session_out(row, private=view is SessionView.FULL) for row, view in rows]
+    return SessionPage(total, limit, offset, items)
 
 
-@get("/{session_ref:str}", summary="Une séance (JSON, ou .ics)")
+@get("/{session_ref:str}", summary="Une séance (JSON, ou .ics)", opt={"access": Access.ANYONE})
 async def session_detail(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     caller: CallerDep,
     feeds: Feeds,
+    now: Now,
+    retention: Retention,
     session_ref: FromPath[str],
 ) -> Response[Any]:
-    """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``);
-    anonymous callers see it only once published (404 otherwise)."""
+    """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``),
+    as much of it as the caller sees; 404, as for a missing number, when they may not see it."""
     number = session_ref.removesuffix(".ics")
-    if not number.isdigit():
+    if not number.isdigit() or len(number) > 9:  # beyond any id (and a database integer)
         raise NotFoundError(f"Aucune séance « {session_ref} ».")
-    row = await session_queries.get_session(db_session, int(number))
-    if caller is None and SessionStatus(row.status) not in PUBLIC:
-        raise NotFoundError(f"Aucune séance n° {number}.")
+    row, view = await session_queries.seen_session(
+        db_session, int(number), caller=caller, now=now, retention=retention
+    )
+    private = view is SessionView.FULL
     if session_ref.endswith(".ics"):
-        return respond(
-            request, feeds.single(row, private=caller is not None), max_age=feeds.max_age
-        )
-    return Response(session_out(row, private=caller is not None))
+        return respond(request, feeds.single(row, private=private), max_age=feeds.max_age)
+    return Response(session_out(row, private=private))
 
 
-@patch("/{session_id:int}", summary="Modifier une séance")
+@patch("/{session_id:int}", summary="Modifier une séance", opt={"access": Access.BOOKER})
 async def session_update(
     db_session: DbSession,
     caller: CallerDep,
@@ -147,7 +161,12 @@ async def session_update(
     return _booked(result)
 
 
-@post("/{session_id:int}/publish", status_code=HTTP_200_OK, summary="Publier une séance")
+@post(
+    "/{session_id:int}/publish",
+    status_code=HTTP_200_OK,
+    summary="Publier une séance",
+    opt={"access": Access.BOOKER},
+)
 async def session_publish(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, session_id: FromPath[int]
 ) -> BookingOut:
@@ -158,7 +177,12 @@ async def session_publish(
     return _booked(result)
 
 
-@post("/{session_id:int}/cancel", status_code=HTTP_200_OK, summary="Annuler une séance")
+@post(
+    "/{session_id:int}/cancel",
+    status_code=HTTP_200_OK,
+    summary="Annuler une séance",
+    opt={"access": Access.BOOKER},
+)
 async def session_cancel(
     db_session: DbSession,
     caller: CallerDep,
@@ -180,7 +204,12 @@ async def session_cancel(
     return _booked(result)
 
 
-@post("/{session_id:int}/outcome", status_code=HTTP_200_OK, summary="Saisir le bilan d'une séance")
+@post(
+    "/{session_id:int}/outcome",
+    status_code=HTTP_200_OK,
+    summary="Saisir le bilan d'une séance",
+    opt={"access": Access.BOOKER},
+)
 async def session_outcome(
     db_session: DbSession,
     caller: CallerDep,

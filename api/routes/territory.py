@@ -18,6 +18,7 @@ from api.schemas.territory import (
     qpv_feature,
     qpv_summary,
 )
+from planner.access import Access
 from planner.db.territory import TerritoryCache, get_qpv, list_qpvs, locate
 
 DEPARTMENT_PATTERN = r"^(\d{2}|2[ABab]|97\d)$"
@@ -25,7 +26,7 @@ INSEE_PATTERN = r"^(\d{5}|2[ABab]\d{3})$"
 QPV_CODE_PATTERN = r"^[Qq][A-Za-z0-9]{5,9}$"
 
 
-@get("/qpv", summary="Lister les QPV")
+@get("/qpv", summary="Lister les QPV", opt={"access": Access.ANYONE})
 async def qpv_list(
     db_session: DbSession,
     dep: Annotated[
@@ -51,7 +52,7 @@ async def qpv_list(
     return [qpv_summary(row) for row in rows]
 
 
-@get("/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)")
+@get("/qpv/{code:str}", summary="Périmètre d'un QPV (GeoJSON)", opt={"access": Access.ANYONE})
 async def qpv_detail(
     db_session: DbSession,
     code: Annotated[str, PathParameter(pattern=QPV_CODE_PATTERN, description="Code du QPV.")],
@@ -60,7 +61,11 @@ async def qpv_detail(
     return qpv_feature(await get_qpv(db_session, code))
 
 
-@get("/locate", summary="Situer un point : QPV, QPV le plus proche, commune")
+@get(
+    "/locate",
+    summary="Situer un point : QPV, QPV le plus proche, commune",
+    opt={"access": Access.ANYONE},
+)
 async def locate_point(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -72,7 +77,11 @@ async def locate_point(
     return locate_result(lat, lon, await locate(db_session, cache, lon=lon, lat=lat))
 
 
-@get("/departements.geojson", summary="Contours des départements (contexte de carte)")
+@get(
+    "/departements.geojson",
+    summary="Contours des départements (contexte de carte)",
+    opt={"access": Access.ANYONE},
+)
 async def department_outlines(
     request: Request[Any, Any, Any], db_session: DbSession
 ) -> Response[dict[str, Any]]:

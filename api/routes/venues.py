@@ -15,7 +15,7 @@ from api.examples import VenueBody
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.venue import VenueOut, VenuePatch, venue_out
-from planner.access import require_booker, require_caller
+from planner.access import Access, require_booker, require_caller
 from planner.db.venue_import import import_venues
 from planner.db.venues import (
     create_venue,
@@ -28,7 +28,7 @@ from planner.errors import InvalidInputError
 from planner.venue import VenueKind
 
 
-@post("/", status_code=HTTP_201_CREATED, summary="Créer un lieu")
+@post("/", status_code=HTTP_201_CREATED, summary="Créer un lieu", opt={"access": Access.BOOKER})
 async def venue_create(
     db_session: DbSession, placer: Placer, caller: CallerDep, now: Now, data: VenueBody
 ) -> VenueOut:
@@ -42,7 +42,7 @@ async def venue_create(
     return venue_out(venue)
 
 
-@get("/", summary="Lister les lieux")
+@get("/", summary="Lister les lieux", opt={"access": Access.STAFF})
 async def venue_list(
     db_session: DbSession,
     caller: CallerDep,
@@ -64,7 +64,7 @@ async def venue_list(
     return [venue_out(row) for row in rows]
 
 
-@get("/{venue_id:int}", summary="Un lieu")
+@get("/{venue_id:int}", summary="Un lieu", opt={"access": Access.STAFF})
 async def venue_detail(
     db_session: DbSession, caller: CallerDep, venue_id: FromPath[int]
 ) -> VenueOut:
@@ -73,7 +73,7 @@ async def venue_detail(
     return venue_out(await get_venue(db_session, venue_id))
 
 
-@patch("/{venue_id:int}", summary="Modifier un lieu")
+@patch("/{venue_id:int}", summary="Modifier un lieu", opt={"access": Access.BOOKER})
 async def venue_update(
     db_session: DbSession,
     placer: Placer,
@@ -90,7 +90,12 @@ async def venue_update(
     return venue_out(venue)
 
 
-@delete("/{venue_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Supprimer un lieu")
+@delete(
+    "/{venue_id:int}",
+    status_code=HTTP_204_NO_CONTENT,
+    summary="Supprimer un lieu",
+    opt={"access": Access.BOOKER},
+)
 async def venue_delete(
     db_session: DbSession, caller: CallerDep, now: Now, venue_id: FromPath[int]
 ) -> None:
@@ -124,6 +129,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
     status_code=HTTP_200_OK,
     summary="Importer des lieux (CSV)",
     request_max_body_size=MAX_IMPORT_BYTES,
+    opt={"access": Access.BOOKER},
 )
 async def venue_import(
     db_session: DbSession,

@@ -4,6 +4,7 @@ rights themselves."""
 
 from planner.access.caller import (
     Caller,
+    allows,
     require_admin,
     require_audit_reader,
     require_booker,
@@ -11,13 +12,19 @@ from planner.access.caller import (
     require_session_editor,
 )
 from planner.access.levels import Access
+from planner.access.sessions import SessionFacts, SessionView, may_change_session, session_view
 
 __all__ = [
     "Access",
     "Caller",
+    "SessionFacts",
+    "SessionView",
+    "allows",
+    "may_change_session",
     "require_admin",
     "require_audit_reader",
     "require_booker",
     "require_caller",
     "require_session_editor",
+    "session_view",
 ]

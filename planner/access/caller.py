@@ -1,11 +1,11 @@
-"""Who may do what: pure decisions on a caller and the thing they act on.
+"""Who the caller is, and the route-level checks on their role.
 
 - advisers and coordinators book and edit sessions of their own organisation and those they
-  are assigned to; they read every session (to find partners and avoid clashes);
-- managers read sessions and the audit log and change nothing (their territory, departments
-  or EPCIs, will narrow the coverage maps they see);
+  are assigned to; which sessions they read is :mod:`planner.access.sessions`;
+- coordinators also plan campaigns;
+- managers read, within their territory (departments or EPCIs), and change nothing;
 - admins manage organisations, staff and tokens, and may do everything;
-- anonymous callers read published sessions only (enforced where sessions are listed).
+- anonymous callers read what the public sees.
 """
 
 from __future__ import annotations
@@ -13,11 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.access.levels import Access
 from planner.errors import AuthenticationError, PermissionDeniedError
 from planner.session import Role
 
 BOOKERS = frozenset({Role.ADVISER, Role.COORDINATOR, Role.ADMIN})
 READERS_OF_AUDIT = frozenset({Role.MANAGER, Role.ADMIN})
+PLANNERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+ROLES_OF = {
+    Access.STAFF: frozenset(Role),
+    Access.BOOKER: BOOKERS,
+    Access.PLANNER: PLANNERS,
+    Access.AUDIT: READERS_OF_AUDIT,
+    Access.ADMIN: frozenset({Role.ADMIN}),
+}
+"""The roles that reach each route-level access (``ANYONE`` and ``SELF``: every caller)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +41,16 @@ class Caller:
     epcis: frozenset[str] = frozenset()
 
 
+def allows(access: Access, role: Role) -> bool:
+    """Whether a signed-in caller of ``role`` reaches a route declaring ``access``."""
+    return access in (Access.ANYONE, Access.SELF) or role in ROLES_OF[access]
+
+
 def require_caller(caller: Caller | None) -> Caller:
     """The caller, or :class:`AuthenticationError` for an anonymous request."""
     if caller is None:
         raise AuthenticationError(
-            "Authentification requise : envoyez votre jeton dans l'en-tête "
+            "Authentification requise : connectez-vous, ou envoyez votre jeton dans l'en-tête "
             "« Authorization: Bearer … »."
         )
     return caller

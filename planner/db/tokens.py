@@ -103,7 +103,18 @@ async def authenticate(session: AsyncSession, token: str) -> Caller:
     )
     if row is None or row.revoked_at is not None or not row.staff.active:
         raise AuthenticationError("Jeton inconnu, révoqué ou d'un compte désactivé.")
-    staff = row.staff
+    return caller_of(row.staff)
+
+
+async def staff_caller(session: AsyncSession, staff_id: int) -> Caller | None:
+    """The caller a signed-in browser's session names, or ``None`` when that staff member no
+    longer exists or is disabled (the session then counts as signed out)."""
+    staff = await session.get(Staff, staff_id)
+    return caller_of(staff) if staff is not None and staff.active else None
+
+
+def caller_of(staff: Staff) -> Caller:
+    """The caller a staff member is: their organisation, role and territory."""
     return Caller(
         staff_id=staff.id,
         organisation_id=staff.organisation_id,
