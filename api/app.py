@@ -114,6 +114,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
     jobs = PlanJobs(engine, clock=clock)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -144,16 +145,15 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
         before_send=[forget_feeds_after_writes(feeds)],
-        # the caller is resolved inside the server-side session middleware, when there is one
+        # the caller is resolved inside the server-side session middleware, when there is one,
+        # and before a remembered feed is served (a revoked token is a 401 everywhere)
         middleware=[
             access_log,
+            DefineMiddleware(CallerMiddleware, sessions=sessions),
             feed_cache(feeds),
-            DefineMiddleware(
-                CallerMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)
-            ),
         ],
         guards=[access_guard],
-        state=State({"settings": settings, "territory": placer.territory}),
+        state=State({"settings": settings, "territory": placer.territory, "sessions": sessions}),
         dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
         on_startup=[jobs.interrupt_stale],
         openapi_config=OpenAPIConfig(

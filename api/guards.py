@@ -16,8 +16,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from planner.access import Access, Caller, allows
+from planner.access import Access, Caller, allows, may_change_session
+from planner.db.access_sql import load_facts
 from planner.errors import AuthenticationError, PermissionDeniedError
 
 ACCESS_KEY = "access"
@@ -125,3 +127,25 @@ def declare_access(app: Litestar) -> Litestar:
 def openapi_components() -> Components:
     """The OpenAPI components declaring the two security schemes."""
     return Components(security_schemes=dict(SECURITY_SCHEMES))
+
+
+async def session_editor_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Refuse (403) a change to a session the caller may not change, before its body is read
+    (the service checks it again in its transaction); an unknown number is left to the handler
+    (404)."""
+    caller = connection.scope.get("user")
+    session_id = connection.path_params.get("session_id")
+    if not isinstance(session_id, int):
+        return
+    sessions: async_sessionmaker[AsyncSession] = connection.app.state["sessions"]
+    async with sessions() as db:
+        facts = (await load_facts(db, [session_id])).get(session_id)
+    if facts is not None and not may_change_session(
+        caller if isinstance(caller, Caller) else None, facts
+    ):
+        raise PermissionDeniedError(
+            "Vous ne pouvez réserver ou modifier que les séances de votre organisation ou celles "
+            "où vous intervenez."
+        )

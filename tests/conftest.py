@@ -13,7 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -176,9 +176,12 @@ class Team:
     partner: int
     manager: int
     tokens: dict[str, str]
+    others: dict[str, int] = field(default_factory=dict)
+    """Staff ids of ``coordinator`` (mission locale) and ``manager_inside`` (department 80)."""
 
     def headers(self, who: str) -> dict[str, str]:
-        """The Authorization header of ``who`` (admin, adviser, partner, manager)."""
+        """The Authorization header of ``who`` (admin, adviser, partner, manager, coordinator,
+        manager_inside, or ``revoked``: the adviser's revoked token)."""
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
 

@@ -19,7 +19,7 @@ from planner.clock import PARIS
 from planner.db import people
 from planner.db.booking import book_session
 from planner.db.engine import create_engine
-from planner.db.tokens import issue_token
+from planner.db.tokens import issue_token, revoke_token
 from planner.session import OrganisationKind, Role, RuleSettings, SessionKind
 from tests.conftest import Team
 
@@ -29,10 +29,11 @@ ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
 
 
 async def make_team(url: str) -> Team:
-    """A mission locale and a centre social, their four staff and a token each, in ``url``.
+    """A mission locale and a centre social, their staff and a token each, in ``url``.
 
-    ``admin``, ``adviser`` and ``manager`` (department 59) belong to the mission locale,
-    ``partner`` (an adviser) to the centre social.
+    ``admin``, ``adviser``, ``coordinator``, ``manager`` (department 59, outside Amiens where
+    test venues are) and ``manager_inside`` (department 80) belong to the mission locale,
+    ``partner`` (an adviser) to the centre social; ``revoked`` is a revoked token of the adviser.
     """
     now = datetime.now(UTC)
     engine = create_engine(url)
@@ -57,6 +58,8 @@ async def make_team(url: str) -> Team:
                 "adviser": (ml.id, Role.ADVISER, ()),
                 "partner": (cs.id, Role.ADVISER, ()),
                 "manager": (ml.id, Role.MANAGER, ("59",)),
+                "coordinator": (ml.id, Role.COORDINATOR, ()),
+                "manager_inside": (ml.id, Role.MANAGER, ("80",)),
             }
             ids: dict[str, int] = {}
             tokens: dict[str, str] = {}
@@ -75,8 +78,20 @@ async def make_team(url: str) -> Team:
                 _, tokens[who] = await issue_token(
                     s, staff.id, name="tests", actor_id=None, now=now
                 )
+            revoked, tokens["revoked"] = await issue_token(
+                s, ids["adviser"], name="révoqué", actor_id=None, now=now
+            )
+            await revoke_token(s, revoked.id, caller=None, actor_id=None, now=now)
+        others = {who: ids[who] for who in ("coordinator", "manager_inside")}
         return Team(
-            ml.id, cs.id, ids["admin"], ids["adviser"], ids["partner"], ids["manager"], tokens
+            ml.id,
+            cs.id,
+            ids["admin"],
+            ids["adviser"],
+            ids["partner"],
+            ids["manager"],
+            tokens,
+            others,
         )
     finally:
         await engine.dispose()

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from api.deps import CallerDep, DbSession, Feeds, Now, Retention, Rules
 from api.examples import SeriesBody, SessionBody
 from api.feeds.conditional import respond
+from api.guards import session_editor_guard
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.session import (
@@ -145,7 +146,12 @@ async def session_detail(
     return Response(session_out(row, private=private))
 
 
-@patch("/{session_id:int}", summary="Modifier une séance", opt={"access": Access.BOOKER})
+@patch(
+    "/{session_id:int}",
+    summary="Modifier une séance",
+    opt={"access": Access.BOOKER},
+    guards=[session_editor_guard],
+)
 async def session_update(
     db_session: DbSession,
     caller: CallerDep,
@@ -166,6 +172,7 @@ async def session_update(
     status_code=HTTP_200_OK,
     summary="Publier une séance",
     opt={"access": Access.BOOKER},
+    guards=[session_editor_guard],
 )
 async def session_publish(
     db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, session_id: FromPath[int]
@@ -182,6 +189,7 @@ async def session_publish(
     status_code=HTTP_200_OK,
     summary="Annuler une séance",
     opt={"access": Access.BOOKER},
+    guards=[session_editor_guard],
 )
 async def session_cancel(
     db_session: DbSession,
@@ -209,6 +217,7 @@ async def session_cancel(
     status_code=HTTP_200_OK,
     summary="Saisir le bilan d'une séance",
     opt={"access": Access.BOOKER},
+    guards=[session_editor_guard],
 )
 async def session_outcome(
     db_session: DbSession,

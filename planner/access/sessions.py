@@ -15,12 +15,15 @@ exports, coverage and booking conflicts follow (the README's access table).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from planner.access.caller import BOOKERS, Caller
-from planner.session import PUBLIC, Role, SessionStatus
+from planner.session import PUBLIC, Notice, Role, SessionStatus, Violation
 
 
 class SessionView(StrEnum):
@@ -104,3 +107,24 @@ def may_change_session(caller: Caller | None, facts: SessionFacts) -> bool:
         or caller.organisation_id == facts.organisation_id
         or caller.staff_id in facts.staff_ids
     )
+
+
+C = TypeVar("C", Violation, Notice)
+
+UNSEEN_SESSION = "séance d'une autre organisation"
+"""How a refusal or a warning names a session the caller may not see."""
+
+
+def hide_unseen(items: tuple[C, ...], seen: Collection[int]) -> tuple[C, ...]:
+    """Violations or notices as a caller who sees only the sessions ``seen`` may read them: a
+    conflict with another session still says the person or the venue is busy, but no longer
+    names a session the caller may not see (no number, so neither its title nor its notes)."""
+    hidden: list[C] = []
+    for item in items:
+        other = item.session_id
+        if other is None or other in seen:
+            hidden.append(item)
+            continue
+        message = re.sub(rf"séance n° {other}\b", UNSEEN_SESSION, item.message)
+        hidden.append(replace(item, message=message, session_id=None))
+    return tuple(hidden)

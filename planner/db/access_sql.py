@@ -145,18 +145,18 @@ async def load_facts(session: AsyncSession, ids: Iterable[int]) -> dict[int, Ses
         )
     ):
         staff[sid].add(member)
-    for sid, dep in await session.execute(
+    for sid, qpv_dep in await session.execute(
         select(SessionQpv.session_id, Qpv.department_code)
         .join(Qpv, Qpv.code == SessionQpv.qpv_code)
         .where(SessionQpv.session_id.in_(wanted))
     ):
-        deps[sid].add(dep)
-    for sid, siren in await session.execute(
+        deps[sid].add(qpv_dep)
+    for sid, qpv_siren in await session.execute(
         select(SessionQpv.session_id, QpvEpci.siren)
         .join(QpvEpci, QpvEpci.qpv_code == SessionQpv.qpv_code)
         .where(SessionQpv.session_id.in_(wanted))
     ):
-        sirens[sid].add(siren)
+        sirens[sid].add(qpv_siren)
     facts: dict[int, SessionFacts] = {}
     for sid, org, status, start, published_at, dep, siren in rows:
         facts[sid] = SessionFacts(

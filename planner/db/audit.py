@@ -1,15 +1,34 @@
-"""The append-only audit log: every create, change, cancellation and outcome, before and after."""
+"""The append-only audit log: every create, change, cancellation and outcome, before and after.
+
+Reading it goes through the policy (:mod:`planner.access.audit`): admins read every entry;
+managers the entries about sessions, venues and campaigns of their territory, decided from the
+thing as it is when they read (SQL below mirrors
+:func:`~planner.access.audit.may_read_audit_entry`), with e-mail addresses masked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planner.db.models import AuditEntry
+from planner.access import Caller, require_audit_reader
+from planner.access.audit import mask_snapshot, masks_emails
+from planner.db.access_sql import in_territory
+from planner.db.models import (
+    AuditEntry,
+    CampaignTarget,
+    Commune,
+    OutreachSession,
+    Qpv,
+    QpvEpci,
+    Venue,
+)
+from planner.session import Role
 
 
 async def _record(
@@ -78,18 +97,78 @@ async def audited(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """An audit entry as its reader may read it."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def readable(caller: Caller) -> ColumnElement[bool]:
+    """Entries ``caller`` may read (see the module doc)."""
+    if caller.role is Role.ADMIN:
+        return AuditEntry.id.is_not(None)
+    if caller.role is not Role.MANAGER or not (caller.departments or caller.epcis):
+        return false()
+    deps, sirens = sorted(caller.departments), sorted(caller.epcis)
+    venues = select(Venue.id).where(
+        exists().where(
+            Commune.insee_code == Venue.insee_code,
+            or_(Commune.department_code.in_(deps), Commune.epci_siren.in_(sirens)),
+        )
+    )
+    campaigns = select(CampaignTarget.campaign_id).where(
+        or_(
+            exists().where(Qpv.code == CampaignTarget.qpv_code, Qpv.department_code.in_(deps)),
+            exists().where(QpvEpci.qpv_code == CampaignTarget.qpv_code, QpvEpci.siren.in_(sirens)),
+        )
+    )
+    sessions = select(OutreachSession.id).where(in_territory(deps, sirens))
+    return or_(
+        and_(AuditEntry.entity == "session", AuditEntry.entity_id.in_(sessions)),
+        and_(AuditEntry.entity == "venue", AuditEntry.entity_id.in_(venues)),
+        and_(AuditEntry.entity == "campaign", AuditEntry.entity_id.in_(campaigns)),
+    )
+
+
 async def list_entries(
     session: AsyncSession,
     *,
+    caller: Caller | None,
     entity: str | None = None,
     entity_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> Sequence[AuditEntry]:
-    """Entries, newest first."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+) -> list[AuditRecord]:
+    """The entries ``caller`` may read, newest first (managers: e-mails masked)."""
+    reader = require_audit_reader(caller)
+    query = (
+        select(AuditEntry)
+        .where(readable(reader))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    masked = masks_emails(reader)
+    return [
+        AuditRecord(
+            r.id,
+            r.at,
+            r.actor_id,
+            r.action,
+            r.entity,
+            r.entity_id,
+            mask_snapshot(r.before) if masked else r.before,
+            mask_snapshot(r.after) if masked else r.after,
+        )
+        for r in (await session.scalars(query.limit(limit).offset(offset))).all()
+    ]

@@ -198,7 +198,9 @@ async def book_session(
     await lock_bookings(session, data.staff_ids, [data.venue_id])
     status = SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT
     booking = new_booking(data, parts, status)
-    notices = await judge(session, booking, parts.organisation, settings=settings, now=now)
+    notices = await judge(
+        session, booking, parts.organisation, settings=settings, now=now, caller=caller
+    )
     row = session_row(data, parts, booking, series_id=None, actor=actor, now=now)
     session.add(row)
     return await saved(
@@ -241,7 +243,13 @@ async def book_series(
         try:
             notices.append(
                 await judge(
-                    session, booking, parts.organisation, settings=settings, now=now, extra=accepted
+                    session,
+                    booking,
+                    parts.organisation,
+                    settings=settings,
+                    now=now,
+                    extra=accepted,
+                    caller=caller,
                 )
             )
         except BookingRefusedError as refused:

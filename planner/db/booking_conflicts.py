@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from planner.access import Caller, SessionView, session_view
+from planner.access.sessions import hide_unseen
+from planner.db.access_sql import load_facts
 from planner.db.models import Organisation, OutreachSession, SessionQpv, SessionStaff, Staff, Venue
 from planner.db.session_queries import LONGEST
 from planner.db.session_values import organisation_window
@@ -29,6 +32,7 @@ from planner.session import (
     RuleSettings,
     SessionKind,
     SessionStatus,
+    Violation,
 )
 
 HORIZON = timedelta(days=8)
@@ -150,9 +154,14 @@ async def judge(
     settings: RuleSettings,
     now: datetime,
     extra: Sequence[Booking] = (),
+    caller: Caller | None = None,
 ) -> tuple[Notice, ...]:
     """Judge a booking against the sessions near it (and ``extra`` ones not yet stored): its
-    notices, or :class:`BookingRefusedError` with every violation."""
+    notices, or :class:`BookingRefusedError` with every violation.
+
+    With ``caller``, violations and notices name only sessions the caller may see (the others
+    are "another organisation's session", :func:`~planner.access.sessions.hide_unseen`);
+    without, they name every session (the command line, the planner's own checks)."""
     others = [*await _others(session, booking), *extra]
     verdict = check_booking(
         booking,
@@ -161,9 +170,28 @@ async def judge(
         settings=settings,
         window=organisation_window(organisation, settings),
     )
-    if verdict.violations:
+    violations, notices = verdict.violations, verdict.notices
+    if caller is not None:
+        seen = await _seen(session, caller, [*violations, *notices], now=now)
+        violations, notices = hide_unseen(violations, seen), hide_unseen(notices, seen)
+    if violations:
         raise BookingRefusedError(
-            "Réservation refusée : " + " ; ".join(v.message for v in verdict.violations),
-            violations=verdict.violations,
+            "Réservation refusée : " + " ; ".join(v.message for v in violations),
+            violations=violations,
         )
-    return verdict.notices
+    return notices
+
+
+async def _seen(
+    session: AsyncSession, caller: Caller, items: Sequence[Violation | Notice], *, now: datetime
+) -> set[int]:
+    """The sessions named in ``items`` that ``caller`` may see. Cancelled sessions never
+    conflict, so the public's retention of cancellations does not matter here."""
+    named = {i.session_id for i in items if i.session_id is not None}
+    facts = await load_facts(session, named)
+    unstored = {sid for sid in named if sid <= 0}  # the caller's own series, being booked
+    return unstored | {
+        sid
+        for sid, fact in facts.items()
+        if session_view(caller, fact, now=now, retention=timedelta(0)) is not SessionView.NONE
+    }

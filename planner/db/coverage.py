@@ -88,7 +88,7 @@ async def compute_coverage(
 
     Raises :class:`InvalidInputError` naming ``dep`` or ``epci`` when no loaded QPV has it,
     and :class:`PermissionDeniedError` for advisers, or for a manager asking for a department or
-    an EPCI outside their own territory (a manager given none sees every QPV).
+    an EPCI outside their own territory (a manager given none has no territory).
     """
     known = require_coverage_reader(caller)
     if errors := await _unknown_places(session, filters):

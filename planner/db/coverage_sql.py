@@ -44,7 +44,8 @@ def _midnight(day: date) -> datetime:
 
 
 def territory_codes(filters: CoverageFilter, caller: Caller) -> Select[Any]:
-    """Codes of the QPVs asked for, within a manager's departments and EPCIs (if any)."""
+    """Codes of the QPVs asked for, within a manager's departments and EPCIs (a manager given
+    none has no territory: no code)."""
     query = select(Qpv.code)
     if filters.department:
         query = query.where(Qpv.department_code == filters.department)
@@ -52,7 +53,7 @@ def territory_codes(filters: CoverageFilter, caller: Caller) -> Select[Any]:
         query = query.where(
             exists().where(QpvEpci.qpv_code == Qpv.code, QpvEpci.siren == filters.epci)
         )
-    if caller.role is Role.MANAGER and (caller.departments or caller.epcis):
+    if caller.role is Role.MANAGER:
         query = query.where(
             or_(
                 Qpv.department_code.in_(sorted(caller.departments)),
@@ -73,7 +74,7 @@ def serving(filters: CoverageFilter, caller: Caller, codes: list[str]) -> Select
     (SQLite would otherwise probe every code of an ``IN`` list for every session).
     """
     query = select(SessionQpv.session_id)
-    manager = caller.role is Role.MANAGER and bool(caller.departments or caller.epcis)
+    manager = caller.role is Role.MANAGER
     if filters.department or filters.epci or manager:
         query = query.where(SessionQpv.qpv_code.in_(codes))
     return query

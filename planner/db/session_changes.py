@@ -81,7 +81,9 @@ async def update_session(
         [row.venue_id, data.venue_id],
     )
     booking = replace(new_booking(data, parts, SessionStatus(row.status)), id=row.id)
-    notices = await judge(session, booking, parts.organisation, settings=settings, now=now)
+    notices = await judge(
+        session, booking, parts.organisation, settings=settings, now=now, caller=caller
+    )
     moved = (data.start, data.end, data.venue_id) != (row.start_at, row.end_at, row.venue_id)
     fresh = session_row(data, parts, booking, series_id=row.series_id, actor=actor, now=now)
     for name in (
@@ -137,7 +139,9 @@ async def change_status(
             raise NotFoundError(f"Aucune organisation n° {row.organisation_id}.")
         await lock_bookings(session, [s.staff_id for s in row.staff], [row.venue_id])
         booking = replace(as_booking(row), status=SessionStatus.PUBLISHED)
-        notices = await judge(session, booking, organisation, settings=settings, now=now)
+        notices = await judge(
+            session, booking, organisation, settings=settings, now=now, caller=caller
+        )
     if target is SessionStatus.PUBLISHED and row.published_at is None:
         row.published_at = now
     row.status = target.value

@@ -1,0 +1,236 @@
+"""The authorization matrix: every route of the app × every kind of caller × read/write.
+
+Generated from the app's route table: a route the expectations below do not cover fails the
+test (so a new route must say who may call it). Expected answers derive from the route's
+declared access (``opt["access"]``) and the session policy: a revoked token is 401 everywhere;
+anonymous callers are 401 on routes not open to anyone; a role below the level is 403; a caller
+who may not see the (draft) session is 404, as for a missing one; an allowed caller gets any
+answer but 401/403 (writes send an empty body: a 400/422 is an allowed caller's answer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from litestar.testing import TestClient
+
+from api.guards import handler_access, route_handlers
+from planner.access import Access, allows
+from planner.clock import PARIS
+from planner.session import Role
+from tests.conftest import Team
+from tests.factories import create_venue, evening
+
+Client = TestClient  # type: ignore[type-arg]
+CALLERS = {
+    "revoked": None,
+    "anonymous": None,
+    "adviser_other": Role.ADVISER,
+    "manager_outside": Role.MANAGER,
+    "manager_inside": Role.MANAGER,
+    "coordinator": Role.COORDINATOR,
+    "adviser_owner": Role.ADVISER,
+    "admin": Role.ADMIN,
+}
+"""The callers, in the order they call: those who may change the draft (their empty-bodied
+``publish`` publishes it) come after every caller who must not see it."""
+TOKENS = {
+    "revoked": "revoked",
+    "adviser_owner": "adviser",
+    "adviser_other": "partner",
+    "manager_outside": "manager",
+    "manager_inside": "manager_inside",
+    "coordinator": "coordinator",
+    "admin": "admin",
+}
+SEES_DRAFT = {"adviser_owner", "manager_inside", "coordinator", "admin"}
+"""Who sees the mission locale's draft session in Amiens (department 80) in full."""
+CHANGES_DRAFT = {"adviser_owner", "coordinator", "admin"}
+
+Expect = Callable[[str, str], str | None]
+"""Given the caller and the method, a resource-level answer ("404", "403") or None."""
+
+
+def _draft_read(who: str, method: str) -> str | None:
+    """The draft is not public: whoever does not see it gets a 404 as for a missing id."""
+    return None if who in SEES_DRAFT else "404"
+
+
+def _draft_write(who: str, method: str) -> str | None:
+    """Only the organisation's bookers and admins change it."""
+    return None if who in CHANGES_DRAFT else "403"
+
+
+def _coverage(who: str, method: str) -> str | None:
+    """Coverage is for managers, coordinators and admins (advisers: 403)."""
+    return "403" if who.startswith("adviser") else None
+
+
+def _own_token(who: str, method: str) -> str | None:
+    """A token is revoked by its owner or an admin; for others it does not exist."""
+    return None if who in {"adviser_owner", "admin"} else "404"
+
+
+RESOURCE_RULES: dict[tuple[str, str], Expect] = {
+    ("/api/sessions/{session_ref:str}", "GET"): _draft_read,
+    ("/api/sessions/{session_id:int}", "PATCH"): _draft_write,
+    ("/api/sessions/{session_id:int}/publish", "POST"): _draft_write,
+    ("/api/sessions/{session_id:int}/cancel", "POST"): _draft_write,
+    ("/api/sessions/{session_id:int}/outcome", "POST"): _draft_write,
+    ("/api/coverage", "GET"): _coverage,
+    ("/api/coverage.csv", "GET"): _coverage,
+    ("/api/coverage.png", "GET"): _coverage,
+    ("/api/tokens/{token_id:int}", "DELETE"): _own_token,
+}
+"""Answers the route's level alone does not give. Routes not listed here answer by level."""
+
+PATHS = {
+    "/health", "/api/qpv", "/api/qpv/{code:str}", "/api/locate", "/api/departements.geojson",
+    "/api/geocode", "/api/venues", "/api/venues/{venue_id:int}", "/api/venues/import",
+    "/api/organisations", "/api/organisations/{org_id:int}", "/api/staff",
+    "/api/staff/{staff_id:int}", "/api/tokens", "/api/tokens/{token_id:int}", "/api/sessions",
+    "/api/sessions/{session_ref:str}", "/api/sessions/{session_id:int}",
+    "/api/sessions/{session_id:int}/publish", "/api/sessions/{session_id:int}/cancel",
+    "/api/sessions/{session_id:int}/outcome", "/api/series", "/api/audit", "/api/campaigns",
+    "/api/campaigns/{campaign_id:int}", "/api/campaigns/{campaign_id:int}/plan",
+    "/api/campaigns/{campaign_id:int}/plans",
+    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}",
+    "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}/accept", "/api/coverage",
+    "/api/coverage.csv", "/api/coverage.png", "/feeds/qpv/{filename:str}",
+    "/feeds/commune/{filename:str}", "/feeds/organisation/{filename:str}",
+    "/feeds/kind/{filename:str}", "/feeds/public.ics", "/feeds/staff/{filename:str}",
+    "/api/staff/me/feed-token", "/calendriers", "/calendriers/qpv/{code:str}", "/couverture",
+    "/static/{file_path:path}", "/schema/assets/{file_path:path}", "/schema/swagger", "/schema",
+    "/schema/{path:str}", "/schema/openapi.json", "/schema/oauth2-redirect.html",
+}  # fmt: skip
+"""Every path the expectations know; a new one fails the test until it is added here (with a
+resource rule when its level alone does not say the answer)."""
+
+
+def _resources(client: Client, team: Team) -> dict[str, str]:
+    """The mission locale's venue, draft session (staffed by its adviser only), campaign in
+    department 80, and a spare token of the adviser: what the paths' parameters name."""
+    venue = create_venue(client, team)
+    start, end = evening(30, "10:00", "12:00")
+    draft = client.post(
+        "/api/sessions",
+        json={
+            "kind": "info_session",
+            "title": "Réunion d'information (brouillon)",
+            "start": start,
+            "end": end,
+            "venue_id": venue,
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser],
+            "internal_notes": "Note interne",
+        },
+        headers=team.headers("adviser"),
+    )
+    assert draft.status_code == 201, draft.text
+    today = datetime.now(PARIS).date()
+    monday = today + timedelta(days=21 - today.weekday())
+    campaign = client.post(
+        "/api/campaigns",
+        json={
+            "name": "Campagne de la matrice",
+            "department": "80",
+            "first_day": monday.isoformat(),
+            "last_day": (monday + timedelta(days=13)).isoformat(),
+            "organisations": [team.mission_locale, team.centre_social],
+            "time_limit_s": 1,
+        },
+        headers=team.headers("admin"),
+    )
+    assert campaign.status_code == 201, campaign.text
+    spare = client.post("/api/tokens", json={"name": "spare"}, headers=team.headers("adviser"))
+    return {
+        "session_ref": str(draft.json()["session"]["id"]),
+        "session_id": str(draft.json()["session"]["id"]),
+        "venue_id": str(venue),
+        "org_id": str(team.mission_locale),
+        "staff_id": str(team.adviser),
+        "token_id": str(spare.json()["id"]),
+        "campaign_id": str(campaign.json()["id"]),
+        "plan_id": "999999",
+        "code": "QN08001M",
+        "file_path": "couverture.css",
+        "path": "rien",
+    }
+
+
+FILENAMES = {
+    "/feeds/qpv/": "QN08001M.ics",
+    "/feeds/commune/": "80021.ics",
+    "/feeds/kind/": "neighbourhood_session.ics",
+    "/feeds/staff/": "cal_inconnu.ics",
+}
+
+
+def _url(path: str, values: dict[str, str], team: Team) -> str:
+    """``path`` with its parameters filled in."""
+    if path.startswith("/schema/assets/"):
+        return "/schema/assets/swagger-ui.css"
+    if "{filename:str}" in path:
+        prefix = path.split("{")[0]
+        return prefix + FILENAMES.get(prefix, f"{team.mission_locale}.ics")
+    url = re.sub(r"\{(\w+):\w+\}", lambda m: values[m.group(1)], path)
+    if path == "/api/locate":
+        return url + "?lat=49.9151&lon=2.2502"
+    if path == "/api/geocode":
+        return url + "?q=Place+Vauban+Amiens"
+    return url
+
+
+def _expected(access: Access, who: str, rule: Expect | None, method: str) -> str:
+    """The answer class the policy gives: "401", "403", "404" or "ok"."""
+    if method == "OPTIONS":
+        return "ok"  # which methods a path allows: public, read without credentials (CORS)
+    if who == "revoked":
+        return "401"
+    open_route = access in (Access.ANYONE, Access.SELF)
+    if who == "anonymous":
+        return ((rule(who, method) if rule else None) or "ok") if open_route else "401"
+    role = CALLERS[who]
+    assert role is not None
+    if not allows(access, role):
+        return "403"
+    return (rule(who, method) if rule else None) or "ok"
+
+
+def _seen(status: int) -> str:
+    """The answer class of a status."""
+    return str(status) if status in (401, 403, 404) else "ok"
+
+
+def test_access_matrix(client: Client, team: Team) -> None:
+    """Every route × caller × method answers as the route's access and the policy say."""
+    values = _resources(client, team)
+    routes = [
+        (path, method, handler)
+        for path, handler in route_handlers(client.app)
+        for method in sorted(handler.http_methods)
+    ]
+    unknown = sorted({path for path, _, _ in routes} - PATHS)
+    assert unknown == []
+    wrong = []
+    for who in CALLERS:
+        headers = {"Authorization": f"Bearer {team.tokens[TOKENS[who]]}"} if who in TOKENS else {}
+        for path, method, handler in routes:
+            access = handler_access(handler)
+            assert access is not None
+            expected = _expected(access, who, RESOURCE_RULES.get((path, method)), method)
+            body = {} if method in ("POST", "PATCH", "PUT") else None
+            answer = client.request(method, _url(path, values, team), json=body, headers=headers)
+            got = _seen(answer.status_code)
+            if expected == "ok" and got == "404" and (path, method) not in RESOURCE_RULES:
+                got = "ok"  # an allowed caller may find nothing (a bogus feed secret, plan 999999)
+            if got != expected:
+                wrong.append((who, method, path, expected, answer.status_code))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert len(routes) * len(CALLERS) == MATRIX_SIZE
+
+
+MATRIX_SIZE = 8 * 111
+"""Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""
