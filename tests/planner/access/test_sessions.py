@@ -169,3 +169,31 @@ def test_whoever_may_change_a_session_sees_all_of_it() -> None:
         if may_change_session(caller, facts)
         and session_view(caller, facts, now=NOW, retention=RETENTION) is not SessionView.FULL
     ] == []
+
+
+def test_hide_unseen_keeps_seen_and_unnamed_conflicts() -> None:
+    """A conflict with an unseen session loses its number; seen and unnamed ones stay whole."""
+    from planner.access.sessions import hide_unseen
+    from planner.session import Notice, Violation
+
+    violations = (
+        Violation("lieu-deja-pris", "Le lieu n° 3 est déjà réservé (séance n° 41).", 41, "venue"),
+        Violation("lieu-deja-pris", "Le lieu n° 3 est déjà réservé (séance n° 4).", 4, "venue"),
+        Violation("duree", "Trop long.", None, "end"),
+    )
+    notices = (Notice("qpv-revisite", "Le QPV Q1 est déjà servi par la séance n° 41.", 41),)
+    assert hide_unseen(violations, {4}) == (
+        Violation(
+            "lieu-deja-pris",
+            "Le lieu n° 3 est déjà réservé (séance d'une autre organisation).",
+            None,
+            "venue",
+        ),
+        violations[1],
+        violations[2],
+    )
+    assert hide_unseen(notices, set()) == (
+        Notice(
+            "qpv-revisite", "Le QPV Q1 est déjà servi par la séance d'une autre organisation.", None
+        ),
+    )
