@@ -193,6 +193,14 @@ def team(database_url: str) -> Team:
     return asyncio.run(make_team(database_url))
 
 
+@pytest.fixture
+def wide_team(database_url: str) -> Team:
+    """The team plus a coordinator and a manager of department 80 (every kind of caller)."""
+    from tests.factories import make_team
+
+    return asyncio.run(make_team(database_url, wide=True))
+
+
 def serve(database_url: str) -> Iterator[str]:
     """Body of a fixture: ``allervers serve`` on ``database_url`` in its own process, its URL."""
     import socket

@@ -28,12 +28,14 @@ ETOUVIE = {"lat": 49.9151, "lon": 2.2502}
 """A point inside the Etouvie QPV (QN08001M), in Amiens."""
 
 
-async def make_team(url: str) -> Team:
+async def make_team(url: str, *, wide: bool = False) -> Team:
     """A mission locale and a centre social, their staff and a token each, in ``url``.
 
-    ``admin``, ``adviser``, ``coordinator``, ``manager`` (department 59, outside Amiens where
-    test venues are) and ``manager_inside`` (department 80) belong to the mission locale,
-    ``partner`` (an adviser) to the centre social; ``revoked`` is a revoked token of the adviser.
+    ``admin``, ``adviser`` and ``manager`` (department 59, outside Amiens where test venues
+    are) belong to the mission locale, ``partner`` (an adviser) to the centre social;
+    ``revoked`` is a revoked token of the adviser. ``wide`` adds every kind of caller of the
+    access policy: a ``coordinator`` and a ``manager_inside`` (department 80) of the mission
+    locale (the ``wide_team`` fixture).
     """
     now = datetime.now(UTC)
     engine = create_engine(url)
@@ -58,9 +60,10 @@ async def make_team(url: str) -> Team:
                 "adviser": (ml.id, Role.ADVISER, ()),
                 "partner": (cs.id, Role.ADVISER, ()),
                 "manager": (ml.id, Role.MANAGER, ("59",)),
-                "coordinator": (ml.id, Role.COORDINATOR, ()),
-                "manager_inside": (ml.id, Role.MANAGER, ("80",)),
             }
+            if wide:
+                members["coordinator"] = (ml.id, Role.COORDINATOR, ())
+                members["manager_inside"] = (ml.id, Role.MANAGER, ("80",))
             ids: dict[str, int] = {}
             tokens: dict[str, str] = {}
             for who, (org, role, departments) in members.items():
@@ -82,7 +85,7 @@ async def make_team(url: str) -> Team:
                 s, ids["adviser"], name="révoqué", actor_id=None, now=now
             )
             await revoke_token(s, revoked.id, caller=None, actor_id=None, now=now)
-        others = {who: ids[who] for who in ("coordinator", "manager_inside")}
+        others = {who: ids[who] for who in ("coordinator", "manager_inside") if who in ids}
         return Team(
             ml.id,
             cs.id,

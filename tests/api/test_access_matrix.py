@@ -204,8 +204,9 @@ def _seen(status: int) -> str:
     return str(status) if status in (401, 403, 404) else "ok"
 
 
-def test_access_matrix(client: Client, team: Team) -> None:
+def test_access_matrix(client: Client, wide_team: Team) -> None:
     """Every route × caller × method answers as the route's access and the policy say."""
+    team = wide_team
     values = _resources(client, team)
     routes = [
         (path, method, handler)

@@ -10,9 +10,10 @@ from tests.factories import create_venue
 Client = TestClient  # type: ignore[type-arg]
 
 
-def test_audit_scoped_to_the_managers_territory(client: Client, team: Team) -> None:
+def test_audit_scoped_to_the_managers_territory(client: Client, wide_team: Team) -> None:
     """A department-80 manager reads the Amiens venue's entry only; a department-59 manager
     nothing; an admin also the staff and token entries; advisers are refused."""
+    team = wide_team
     venue = create_venue(client, team)
     inside = client.get("/api/audit", headers=team.headers("manager_inside")).json()
     outside = client.get("/api/audit", headers=team.headers("manager")).json()
