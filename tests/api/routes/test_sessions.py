@@ -259,20 +259,20 @@ async def _book_in_the_past(url: str, team: Team, venue: int) -> int:
     return await book_evening_session(url, team, venue, day=day, now=then)
 
 
-def test_audit_log_for_managers_only(client: Client, team: Team) -> None:
-    """Managers read who booked what; advisers may not read the log."""
+def test_audit_log_for_managers_of_the_territory_only(client: Client, wide_team: Team) -> None:
+    """A manager of the session's department reads who booked it; one of another department
+    reads nothing about it; advisers may not read the log."""
+    team = wide_team
     venue = create_venue(client, team)
     sid = client.post(
         "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
     ).json()["session"]["id"]
-    entries = client.get(
-        "/api/audit",
-        params={"entity": "session", "entity_id": sid},
-        headers=team.headers("manager"),
-    ).json()
+    query = {"entity": "session", "entity_id": sid}
+    entries = client.get("/api/audit", params=query, headers=team.headers("manager_inside")).json()
     assert [(e["action"], e["actor_id"], e["before"]) for e in entries] == [
         ("create", team.adviser, None)
     ]
+    assert client.get("/api/audit", params=query, headers=team.headers("manager")).json() == []
     assert client.get("/api/audit", headers=team.headers("adviser")).status_code == 403
 
 
