@@ -10,12 +10,16 @@ when both sides agreed or an admin set it, and it has not been revoked
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db.models.base import Base
+
+if TYPE_CHECKING:
+    from planner.db.models.people import Organisation
 
 
 class Partnership(Base):
@@ -51,3 +55,6 @@ class Partnership(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+    first: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[first_id])
+    second: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[second_id])

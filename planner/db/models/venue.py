@@ -61,7 +61,9 @@ class Venue(Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
-    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(
+        lazy="joined", foreign_keys=[organisation_id]
+    )
     """The owning organisation (its name is shown with the venue)."""
     served: Mapped[list[VenueQpv]] = relationship(
         cascade="all, delete-orphan", order_by="VenueQpv.distance_m", lazy="selectin"
