@@ -132,7 +132,9 @@ def import_venues_bench(args: argparse.Namespace) -> bool:
                 )
                 try:
                     async with sessions() as session, session.begin():
-                        await create_venue(session, placer, data, now=datetime.now(UTC))
+                        await create_venue(
+                            session, placer, data, now=datetime.now(UTC), operator=True
+                        )
                     created += 1
                 except DomainError:
                     pass

@@ -65,6 +65,18 @@ ORGANISATIONS = {
     "emp_sap": (OrganisationKind.EMPLOYER, "Entreprise de services à la personne (démo)", None),
     "pref": (OrganisationKind.OTHER, "Délégués du préfet, Hauts-de-France (démo)", None),
 }  # fmt: skip
+VENUE_OWNERS = {
+    "sables": "cs_cl",
+    "ml_clermont": "ml",
+    "ft_roubaix": "ft_rx",
+    "etouvie": "cs_et",
+    "ft_amiens": "ft_am",
+    "amiens_nord": "cl",
+    "e2c_lille": "e2c",
+}
+"""Each venue's owner, the organisation at home there; the Nouveau Roubaix hall is shared."""
+PARTNERSHIPS = (("cl", "ft_am"), ("cl", "cs_et"), ("ft_am", "cs_et"))
+"""Active partnerships: the Amiens partners plan campaigns together (README's example)."""
 EVENING_WINDOWS = {"ml": ("18:00", "22:00")}
 """The Mission Locale's own window: the seminar's slots "until 22:00" (others: the default)."""
 

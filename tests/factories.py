@@ -168,3 +168,35 @@ def evening(days_ahead: int, start: str = "18:00", end: str = "21:30") -> tuple[
         datetime.combine(day, time.fromisoformat(start), tzinfo=PARIS).isoformat(),
         datetime.combine(day, time.fromisoformat(end), tzinfo=PARIS).isoformat(),
     )
+
+
+async def add_staff(
+    url: str, organisation_id: int, role: Role, who: str, *, name: str | None = None
+) -> tuple[int, dict[str, str]]:
+    """A staff member of ``organisation_id`` with ``role`` (e-mail ``who@test.invalid``), created
+    through the people service with a token; their id and Authorization header.
+
+    ``name`` creates a new organisation of that name first (``organisation_id`` is then ignored).
+    """
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as s, s.begin():
+            if name is not None:
+                org = await people.create_organisation(
+                    s, kind=OrganisationKind.OTHER, name=name, actor_id=None, now=now
+                )
+                organisation_id = org.id
+            staff = await people.create_staff(
+                s,
+                organisation_id=organisation_id,
+                name=f"Personne de test ({who})",
+                email=f"{who}@test.invalid",
+                role=role,
+                actor_id=None,
+                now=now,
+            )
+            _, token = await issue_token(s, staff.id, name="tests", actor_id=None, now=now)
+        return staff.id, {"Authorization": f"Bearer {token}"}
+    finally:
+        await engine.dispose()

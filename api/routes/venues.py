@@ -37,8 +37,7 @@ async def venue_create(
     422 problem when the address is not found or ambiguous (candidates listed), 409 when the
     same venue exists, 503 with Retry-After when no geocoder can answer; nothing is saved then.
     """
-    actor = require_booker(caller).staff_id
-    venue = await create_venue(db_session, placer, data.to_input(), now=now, actor_id=actor)
+    venue = await create_venue(db_session, placer, data.to_input(), now=now, caller=caller)
     return venue_out(venue)
 
 
@@ -83,9 +82,8 @@ async def venue_update(
     data: JSONBody[VenuePatch],
 ) -> VenueOut:
     """Change the fields given; a new address is geocoded again, new coordinates win."""
-    actor = require_booker(caller).staff_id
     venue = await update_venue(
-        db_session, placer, venue_id, given_fields(data), now=now, actor_id=actor
+        db_session, placer, venue_id, given_fields(data), now=now, caller=caller
     )
     return venue_out(venue)
 
@@ -100,8 +98,7 @@ async def venue_delete(
     db_session: DbSession, caller: CallerDep, now: Now, venue_id: FromPath[int]
 ) -> None:
     """Delete a venue no session uses; 404 problem when unknown, 409 when in use."""
-    actor = require_booker(caller).staff_id
-    await delete_venue(db_session, venue_id, actor_id=actor, now=now)
+    await delete_venue(db_session, venue_id, caller=caller, now=now)
 
 
 class VenueImportOut(msgspec.Struct, frozen=True):
@@ -143,9 +140,9 @@ async def venue_import(
     Accepted rows are written; every rejected row is reported with its line and reason, and
     again in ``rejected_csv``. Importing the same file again creates no duplicates.
     """
-    require_booker(caller)
+    known = require_booker(caller)
     text = await _csv_text(request)
-    report = await import_venues(db_session, placer, text, now=now)
+    report = await import_venues(db_session, placer, text, now=now, caller=known)
     return VenueImportOut(
         created=report.created,
         updated=report.updated,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.schemas.session import OrganisationRef
 from api.schemas.territory import Point
 from geo.geocoding import Candidate
 from planner.db.models import Venue
@@ -35,6 +36,8 @@ class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Capacity | None = None
     step_free: bool | None = None
     notes: Notes = ""
+    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    """The owning organisation; not given: the caller's. ``null`` (admins): a shared venue."""
 
     def to_input(self) -> VenueInput:
         """The domain value."""
@@ -47,6 +50,8 @@ class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
             capacity=self.capacity,
             step_free=self.step_free,
             notes=self.notes,
+            organisation_id=None if self.organisation_id is msgspec.UNSET else self.organisation_id,
+            owner_given=self.organisation_id is not msgspec.UNSET,
         )
 
 
@@ -63,6 +68,8 @@ class VenuePatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     capacity: Capacity | msgspec.UnsetType | None = msgspec.UNSET
     step_free: bool | msgspec.UnsetType | None = msgspec.UNSET
     notes: Notes | msgspec.UnsetType = msgspec.UNSET
+    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    """Hand the venue to another organisation, or ``null``: make it shared (admins only)."""
 
 
 class Geocoding(msgspec.Struct, frozen=True):
@@ -101,6 +108,9 @@ class VenueOut(msgspec.Struct, frozen=True):
     capacity: int | None
     step_free: bool | None
     notes: str
+    organisation: OrganisationRef | None
+    """The owning organisation, whose coordinators change the venue; ``null``: a shared venue,
+    changed by the admins."""
     updated_at: str
 
 
@@ -130,6 +140,11 @@ def venue_out(venue: Venue) -> VenueOut:
         capacity=venue.capacity,
         step_free=venue.step_free,
         notes=venue.notes,
+        organisation=(
+            OrganisationRef(venue.organisation.id, venue.organisation.name)
+            if venue.organisation is not None
+            else None
+        ),
         updated_at=venue.updated_at.isoformat(),
     )
 

@@ -19,11 +19,13 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.access.campaigns import require_planner
 from planner.booking_input import SessionInput
 from planner.clock import PARIS
 from planner.db.booking import book_session
 from planner.db.campaign_resolution import target_zones
-from planner.db.campaigns import get_campaign, require_planner
+from planner.db.campaign_rights import check_plan_rights
+from planner.db.campaigns import get_campaign
 from planner.db.models import (
     Campaign,
     CampaignPlan,
@@ -329,6 +331,11 @@ async def accept_plan(
 ) -> CampaignPlan:
     """Book every proposed session as a draft through the booking service, all or none.
 
+    Before anything is booked, every session is checked for the caller's rights as if booked by
+    hand (:func:`planner.access.require_session_editor`), and every person's organisation must
+    still be one the caller plans with (own or active partner: a revoked partnership stops
+    it); one refusal refuses the plan (403 naming the session and why).
+
     A refusal raises :class:`BookingRefusedError` naming the session; the caller's transaction
     must then be rolled back (the routes do), so that nothing of the plan stays booked.
     """
@@ -346,6 +353,7 @@ async def accept_plan(
         raise ConflictError(
             "La campagne a été modifiée depuis le calcul de ce plan : relancez le calcul."
         )
+    await check_plan_rights(session, plan, campaign, known)
     label = SESSION_KIND_LABELS[SessionKind(campaign.kind)]
     booked = []
     for proposed in plan.sessions or []:

@@ -13,6 +13,10 @@ Defaults a coordinator would expect:
 Changing the territory or the default frequency without giving targets recomputes the targets;
 changing the organisations without giving people recomputes the people. Every change bumps the
 campaign's revision, so that a plan computed before it cannot be accepted.
+
+Rights (:mod:`planner.access.campaigns`): coordinators plan their organisation's campaigns
+with their own organisation and its active partners (:mod:`planner.db.partnerships`), admins
+any; a campaign is read by its organisations' staff, admins and managers of its territory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_caller
+from planner.access.campaigns import (
+    CampaignFacts,
+    may_read_campaign,
+    organisations_refused,
+    require_partners,
+    require_planner,
+)
 from planner.db.audit import audited
 from planner.db.campaign_resolution import (
     resolve_staff,
@@ -34,9 +45,10 @@ from planner.db.campaign_resolution import (
     territory_codes,
     weighted,
 )
-from planner.db.models import Campaign, CampaignOrganisation, Organisation
+from planner.db.models import Campaign, CampaignOrganisation, Organisation, Qpv, QpvEpci
+from planner.db.partnerships import active_partner_ids
 from planner.db.session_values import organisation_window
-from planner.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from planner.errors import InvalidInputError, NotFoundError
 from planner.planning.campaign_input import (
     PERIOD_NAMES,
     CampaignInput,
@@ -46,42 +58,60 @@ from planner.planning.campaign_input import (
     check_numbers,
     parse_time,
 )
-from planner.session import Role, RuleSettings, SessionKind
-
-PLANNERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+from planner.session import RuleSettings, SessionKind
 
 
-def require_planner(caller: Caller | None, organisation_id: int | None = None) -> Caller:
-    """A coordinator (of ``organisation_id`` when given) or an admin."""
-    known = require_caller(caller)
-    if known.role not in PLANNERS:
-        raise PermissionDeniedError(
-            "Les campagnes sont préparées par les coordinateurs et les administrateurs."
-        )
-    if (
-        organisation_id is not None
-        and known.role is Role.COORDINATOR
-        and known.organisation_id != organisation_id
-    ):
-        raise PermissionDeniedError(
-            "Vous ne pouvez préparer que les campagnes de votre organisation."
-        )
-    return known
+async def _facts(session: AsyncSession, row: Campaign) -> CampaignFacts:
+    """A campaign as the policy sees it: organisations, and the territory of its targets."""
+    codes = [t.qpv_code for t in row.targets]
+    departments = await session.scalars(select(Qpv.department_code).where(Qpv.code.in_(codes)))
+    epcis = await session.scalars(select(QpvEpci.siren).where(QpvEpci.qpv_code.in_(codes)))
+    return CampaignFacts(
+        organisation_id=row.organisation_id,
+        organisations=frozenset(o.organisation_id for o in row.organisations),
+        departments=frozenset(departments),
+        epcis=frozenset(epcis),
+    )
+
+
+async def readable(session: AsyncSession, row: Campaign, caller: Caller) -> bool:
+    """Whether ``caller`` may read the campaign (see :func:`may_read_campaign`)."""
+    return may_read_campaign(caller, await _facts(session, row))
 
 
 async def get_campaign(session: AsyncSession, campaign_id: int, caller: Caller | None) -> Campaign:
-    """A campaign, for any signed-in member of staff (404 when unknown)."""
-    require_caller(caller)
+    """A campaign, for those the policy lets read it; 404 for anyone else, as when unknown, so
+    that numbers are not revealed."""
+    known = require_caller(caller)
     row = await session.get(Campaign, campaign_id)
-    if row is None:
+    if row is None or not await readable(session, row, known):
         raise NotFoundError(f"Aucune campagne n° {campaign_id}.")
     return row
 
 
 async def list_campaigns(session: AsyncSession, caller: Caller | None) -> list[Campaign]:
-    """Every campaign, the latest first."""
-    require_caller(caller)
-    return list(await session.scalars(select(Campaign).order_by(Campaign.id.desc())))
+    """The campaigns the caller may read, the latest first."""
+    known = require_caller(caller)
+    rows = await session.scalars(select(Campaign).order_by(Campaign.id.desc()))
+    return [row for row in rows if await readable(session, row, known)]
+
+
+async def check_partners(
+    session: AsyncSession, caller: Caller, organisations: tuple[int, ...]
+) -> None:
+    """Refuse (403, naming them) organisations the caller may not plan with: a coordinator plans
+    with their own organisation and its active partners only."""
+    partners = await active_partner_ids(session, caller.organisation_id)
+    refused = organisations_refused(caller, organisations, partners)
+    if refused:
+        names = dict(
+            (
+                await session.execute(
+                    select(Organisation.id, Organisation.name).where(Organisation.id.in_(refused))
+                )
+            ).all()
+        )
+        require_partners(caller, organisations, partners, names)
 
 
 async def create_campaign(
@@ -97,6 +127,7 @@ async def create_campaign(
     if data.organisation_id is None:
         data = replace(data, organisation_id=known.organisation_id)
     require_planner(caller, data.organisation_id)
+    await check_partners(session, known, data.organisations)
     row = Campaign(revision=0, created_by_id=known.staff_id, created_at=now, updated_at=now)
     await _apply(session, row, data, settings=settings, now=now)
     session.add(row)
@@ -137,6 +168,8 @@ async def update_campaign(
         changes = {**changes, "staff": None}
     data = replace(current, **changes)
     require_planner(caller, data.organisation_id)
+    if "organisations" in changes:
+        await check_partners(session, known, data.organisations)
     await _apply(session, row, data, settings=settings, now=now)
     row.revision += 1
     row.updated_at = now

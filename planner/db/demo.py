@@ -3,9 +3,11 @@
 Everything goes through the services and their rules, as people would have done it: past
 sessions are booked, published and given an outcome with the ``now`` they had then (booked two
 weeks ahead, outcome the next morning); future ones are booked now. Organisations, staff and
-venues are created three months before ``now``, before any of their bookings. Dates are relative to
-``now``: a slot is (week offset from the current week, weekday, start, end), Europe/Paris.
-The caller commits or rolls back: the whole dataset is loaded in its transaction or not at all.
+venues are created three months before ``now``, before any of their bookings; each venue then
+goes to the organisation at home there, and the Amiens partners are set as partners. Dates are
+relative to ``now``: a slot is (week offset from the current week, weekday, start, end),
+Europe/Paris. The caller commits or rolls back: the whole dataset is loaded in its transaction
+or not at all.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.booking_input import OutcomeInput, SessionInput
-from planner.db import people
+from planner.db import partnerships, people
 from planner.db.booking import book_series, book_session
 from planner.db.models import (
     Organisation,
@@ -30,16 +32,18 @@ from planner.db.models import (
     Venue,
 )
 from planner.db.session_changes import change_status, record_outcome
-from planner.db.venues import VenueInput, VenuePlacer, create_venue
+from planner.db.venues import VenueInput, VenuePlacer, create_venue, update_venue
 from planner.demo_data import (
     DESCRIPTIONS,
     DRAFT,
     EMAIL_DOMAIN,
     EVENING_WINDOWS,
     ORGANISATIONS,
+    PARTNERSHIPS,
     PLANS,
     PUBLISHED,
     STAFF,
+    VENUE_OWNERS,
     VENUES,
     Cancelled,
     Plan,
@@ -204,7 +208,7 @@ async def load_demo(
             capacity=capacity,
             notes="Lieu fictif du jeu de démonstration.",
         )
-        loader.venues[key] = await create_venue(session, placer, data, now=founded)
+        loader.venues[key] = await create_venue(session, placer, data, now=founded, operator=True)
     for key, (org_kind, name, home) in ORGANISATIONS.items():
         window = EVENING_WINDOWS.get(key, (None, None))
         org = await people.create_organisation(
@@ -218,6 +222,15 @@ async def load_demo(
             now=founded,
         )
         loader.organisations[key] = org.id
+    for key, owner in VENUE_OWNERS.items():
+        await update_venue(
+            session,
+            placer,
+            loader.venues[key].id,
+            {"organisation_id": loader.organisations[owner]},
+            now=founded,
+            operator=True,
+        )
     for key, (org_key, name, local, role, departments) in STAFF.items():
         loader.staff[key] = await people.create_staff(
             session,
@@ -227,6 +240,15 @@ async def load_demo(
             role=role,
             departments=departments,
             actor_id=None,
+            now=founded,
+        )
+    for one, other in PARTNERSHIPS:
+        await partnerships.set_partnership(
+            session,
+            loader.organisations[one],
+            loader.organisations[other],
+            caller=None,
+            operator=True,
             now=founded,
         )
     for plan in PLANS:

@@ -3,6 +3,10 @@
 Rows are identified by their name and address (:func:`planner.venue.address_key`), so importing
 the same file again creates no duplicates: known venues are updated or left unchanged without
 being geocoded again. Addresses to geocode are sent to the chain in one batch.
+
+Rights (:mod:`planner.access.venues`): with a ``caller``, new venues belong to the caller's
+organisation, and a row that would change a venue the caller may not change is rejected; the
+command line (no caller) acts as the operator, and its new venues are shared.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.geocoding import GeocoderUnavailableError
+from planner.access import Caller
+from planner.access.venues import VenueFacts, may_change_venue
 from planner.db.models import Venue
 from planner.db.venues import VenueInput, VenuePlacer, apply_placement, new_venue
 from planner.errors import DomainError
@@ -53,6 +59,25 @@ def _input(row: VenueRow) -> VenueInput:
     )
 
 
+def _differs(venue: Venue, row: VenueRow) -> bool:
+    """Whether importing ``row`` would change ``venue``."""
+    moved = (
+        row.lon is not None
+        and row.lat is not None
+        and (venue.lon, venue.lat)
+        != (
+            row.lon,
+            row.lat,
+        )
+    )
+    return moved or (venue.kind, venue.capacity, venue.step_free, venue.notes) != (
+        row.kind.value,
+        row.capacity,
+        row.step_free,
+        row.notes,
+    )
+
+
 def _update(venue: Venue, row: VenueRow, *, now: datetime) -> bool:
     changed = False
     for attribute, value in (
@@ -76,6 +101,7 @@ async def import_venues(
     *,
     now: datetime,
     progress: Progress | None = None,
+    caller: Caller | None = None,
 ) -> VenueImportReport:
     """Import the venues of a CSV's ``text`` in the caller's transaction."""
     header, rows, rejected = read_venue_rows(text)
@@ -104,6 +130,20 @@ async def import_venues(
         venue = known.get(key)
         if venue is None:
             to_place.append(row)
+            continue
+        if (
+            caller is not None
+            and not may_change_venue(caller, VenueFacts(venue.organisation_id))
+            and _differs(venue, row)
+        ):
+            report.rejected.append(
+                RejectedRow(
+                    row.line,
+                    f"le lieu « {venue.name} » existe et vous ne pouvez pas le modifier "
+                    "(réservé aux coordinateurs de son organisation et aux administrateurs)",
+                    row.cells,
+                )
+            )
             continue
         if (
             row.lon is not None
@@ -138,6 +178,7 @@ async def import_venues(
             report.rejected.append(RejectedRow(row.line, exc.message, row.cells))
         else:
             venue = new_venue(_input(row), placement, now=now)
+            venue.organisation_id = caller.organisation_id if caller is not None else None
             session.add(venue)
             report.created += 1
         if progress:

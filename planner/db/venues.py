@@ -4,26 +4,39 @@ Placing a venue: coordinates typed by hand win (provenance ``manual``); otherwis
 geocoded and must give one confident candidate (:func:`planner.venue.choose_candidate`). The point
 is then located: commune (from the outlines), the QPV holding it, the nearest QPV and its distance,
 and the QPVs it serves (within the configured radius).
+
+Rights (:mod:`planner.access.venues`): a venue belongs to an organisation, or is shared; who
+may create, change, hand over or delete it is asked of the policy with the caller. The command
+line and the demonstration act as the operator (``operator=True``), beyond the policy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from geo.geocoding import Candidate
 from geo.text import fold
+from planner.access import Caller
+from planner.access.venues import (
+    VenueFacts,
+    require_venue_creator,
+    require_venue_giver,
+    require_venue_steward,
+)
 from planner.db.audit import audited
-from planner.db.geocoding import GeocodingService
-from planner.db.models import OutreachSession, Venue, VenueQpv
-from planner.db.territory import Territory, TerritoryCache
-from planner.errors import ConflictError, NotFoundError
-from planner.venue import Address, VenueKind, address_key, check_venue, choose_candidate
+from planner.db.models import Organisation, OutreachSession, Venue, VenueQpv
+from planner.db.venue_placement import Placement as Placement
+from planner.db.venue_placement import VenuePlacer as VenuePlacer
+from planner.db.venue_placement import apply_placement as apply_placement
+from planner.errors import ConflictError, InvalidInputError, NotFoundError
+from planner.session import SessionStatus
+from planner.venue import Address, VenueKind, address_key, check_venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,109 +51,21 @@ class VenueInput:
     capacity: int | None = None
     step_free: bool | None = None
     notes: str = ""
+    organisation_id: int | None = None
+    """The owning organisation when ``owner_given`` (``None``: shared)."""
+    owner_given: bool = False
+    """Whether the owner was chosen; otherwise the caller's organisation owns the venue (or
+    nobody, for the operator)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a venue is and how we know it."""
-
-    lon: float
-    lat: float
-    provider: str
-    score: float | None
-    label: str | None
-    insee_code: str | None
-    qpv_code: str | None
-    nearest_qpv_code: str | None
-    nearest_qpv_distance_m: float | None
-    served: tuple[tuple[str, float], ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
-class VenuePlacer:
-    """Geocodes and locates venues with the service's settings."""
-
-    geocoding: GeocodingService
-    territory: TerritoryCache
-    min_score: float
-    serve_radius_m: float
-
-    async def candidate(self, address: Address) -> Candidate:
-        """The one confident candidate for ``address`` (or the domain error saying why not)."""
-        line = address.line()
-        return choose_candidate(line, await self.geocoding.geocode(line), min_score=self.min_score)
-
-    async def locate(self, session: AsyncSession, **point: Any) -> Placement:
-        """Locate a point (keywords of :meth:`locate_in`) in the territory now loaded."""
-        return self.locate_in(await self.territory.get(session), **point)
-
-    def locate_in(
-        self,
-        territory: Territory,
-        *,
-        lon: float,
-        lat: float,
-        provider: str,
-        score: float | None = None,
-        label: str | None = None,
-        insee_code: str | None = None,
-    ) -> Placement:
-        """Locate a point in ``territory``: commune, QPV, nearest QPV, served QPVs."""
-        nearest = territory.qpvs.nearest(lon, lat)
-        return Placement(
-            lon=lon,
-            lat=lat,
-            provider=provider,
-            score=score,
-            label=label,
-            insee_code=territory.communes.locate(lon, lat) or insee_code,
-            qpv_code=territory.qpvs.locate(lon, lat),
-            nearest_qpv_code=nearest.code if nearest else None,
-            nearest_qpv_distance_m=round(nearest.distance_m, 1) if nearest else None,
-            served=tuple(
-                (n.code, round(n.distance_m, 1))
-                for n in territory.qpvs.within(lon, lat, self.serve_radius_m)
-            ),
-        )
-
-    async def place(
-        self, session: AsyncSession, address: Address, lon: float | None, lat: float | None
-    ) -> Placement:
-        """Place a venue: by hand when coordinates are given, else by geocoding its address."""
-        if lon is not None and lat is not None:
-            return await self.locate(session, lon=lon, lat=lat, provider="manual")
-        found = await self.candidate(address)
-        return await self.placement_of(session, found)
-
-    async def placement_of(self, session: AsyncSession, found: Candidate) -> Placement:
-        """The placement of a chosen geocoding candidate."""
-        return self.placement_in(await self.territory.get(session), found)
-
-    def placement_in(self, territory: Territory, found: Candidate) -> Placement:
-        """The placement of a chosen geocoding candidate in ``territory``."""
-        return self.locate_in(
-            territory,
-            lon=found.lon,
-            lat=found.lat,
-            provider=found.provider,
-            score=found.score,
-            label=found.label,
-            insee_code=found.insee_code,
-        )
-
-
-def apply_placement(venue: Venue, placement: Placement, *, now: datetime) -> None:
-    """Store a placement on a venue row, replacing the QPVs it serves."""
-    venue.lon, venue.lat = placement.lon, placement.lat
-    venue.geocode_provider = placement.provider
-    venue.geocode_score = placement.score
-    venue.geocode_label = placement.label
-    venue.geocoded_at = now
-    venue.insee_code = placement.insee_code
-    venue.qpv_code = placement.qpv_code
-    venue.nearest_qpv_code = placement.nearest_qpv_code
-    venue.nearest_qpv_distance_m = placement.nearest_qpv_distance_m
-    venue.served = [VenueQpv(qpv_code=code, distance_m=d) for code, d in placement.served]
+async def _owner(session: AsyncSession, owner_id: int | None) -> Organisation | None:
+    """The owning organisation, or a 422 when ``owner_id`` names none."""
+    if owner_id is None:
+        return None
+    organisation = await session.get(Organisation, owner_id)
+    if organisation is None:
+        raise InvalidInputError({"organisation_id": f"aucune organisation n° {owner_id}"})
+    return organisation
 
 
 async def _existing(session: AsyncSession, key: str) -> Venue | None:
@@ -173,9 +98,22 @@ async def create_venue(
     data: VenueInput,
     *,
     now: datetime,
-    actor_id: int | None = None,
+    caller: Caller | None = None,
+    operator: bool = False,
 ) -> Venue:
-    """Validate, place and store a new venue; the same name and address twice is a conflict."""
+    """Validate, place and store a new venue; the same name and address twice is a conflict.
+
+    The venue belongs to the organisation chosen in ``data``, else to the caller's; the policy
+    decides whether the caller may create it (403 otherwise), before anything is examined.
+    """
+    if operator:
+        owner, actor_id = (data.organisation_id if data.owner_given else None), None
+    else:
+        owner = data.organisation_id if data.owner_given else None
+        if not data.owner_given and caller is not None:
+            owner = caller.organisation_id
+        actor_id = require_venue_creator(caller, owner).staff_id
+    organisation = await _owner(session, owner)
     check_venue(
         name=data.name, address=data.address, capacity=data.capacity, lon=data.lon, lat=data.lat
     )
@@ -186,6 +124,7 @@ async def create_venue(
             f"{existing.commune_name} (n° {existing.id})."
         )
     venue = new_venue(data, await placer.place(session, data.address, data.lon, data.lat), now=now)
+    venue.organisation = organisation
     session.add(venue)
     await audited(
         session,
@@ -214,6 +153,7 @@ def venue_snapshot(venue: Venue) -> dict[str, Any]:
         "geocode_provider": venue.geocode_provider,
         "capacity": venue.capacity,
         "step_free": venue.step_free,
+        "organisation_id": venue.organisation_id,
     }
 
 
@@ -235,13 +175,24 @@ async def update_venue(
     changes: dict[str, Any],
     *,
     now: datetime,
-    actor_id: int | None = None,
+    caller: Caller | None = None,
+    operator: bool = False,
 ) -> Venue:
     """Apply ``changes`` (field → new value) to a venue.
 
-    Coordinates given by hand win; otherwise a changed address is geocoded again.
+    Coordinates given by hand win; otherwise a changed address is geocoded again. Only the
+    owner's coordinators and admins change a venue; only admins hand it to another organisation
+    or make it shared (``organisation_id`` in ``changes``).
     """
     venue = await get_venue(session, venue_id)
+    actor_id = None
+    if not operator:
+        facts = VenueFacts(owner_id=venue.organisation_id)
+        actor_id = require_venue_steward(caller, facts).staff_id
+        if "organisation_id" in changes and changes["organisation_id"] != venue.organisation_id:
+            require_venue_giver(caller, facts, changes["organisation_id"])
+    if "organisation_id" in changes:
+        venue.organisation = await _owner(session, changes["organisation_id"])
     before = venue_snapshot(venue)
     address = Address(
         street=changes.get("street", venue.street),
@@ -292,10 +243,38 @@ async def update_venue(
 
 
 async def delete_venue(
-    session: AsyncSession, venue_id: int, *, now: datetime, actor_id: int | None = None
+    session: AsyncSession,
+    venue_id: int,
+    *,
+    now: datetime,
+    caller: Caller | None = None,
+    operator: bool = False,
 ) -> None:
-    """Delete a venue that no session uses (sessions keep their history)."""
+    """Delete a venue that no session uses (sessions keep their history).
+
+    Only the owner's coordinators and admins delete a venue (admins alone a shared one). A venue
+    hosting a future published session is refused with a 409 naming those sessions.
+    """
     venue = await get_venue(session, venue_id)
+    actor_id = None
+    if not operator:
+        facts = VenueFacts(owner_id=venue.organisation_id)
+        actor_id = require_venue_steward(caller, facts, deleting=True).staff_id
+    coming = list(
+        await session.scalars(
+            select(OutreachSession)
+            .where(OutreachSession.venue_id == venue_id)
+            .where(OutreachSession.status == SessionStatus.PUBLISHED.value)
+            .where(OutreachSession.end_at > now)
+            .order_by(OutreachSession.start_at, OutreachSession.id)
+        )
+    )
+    if coming:
+        raise ConflictError(
+            f"Le lieu « {venue.name} » accueille des séances publiées à venir : "
+            + " ; ".join(_named(row) for row in coming)
+            + ". Annulez-les ou déplacez-les avant de supprimer le lieu."
+        )
     used = await session.scalar(
         select(func.count())
         .select_from(OutreachSession)
@@ -317,6 +296,12 @@ async def delete_venue(
         after=None,
         now=now,
     )
+
+
+def _named(row: OutreachSession) -> str:
+    """A session as a person names it: « title » le 03/03/2027 à 18:00 (its local time)."""
+    local = row.start_at.astimezone(ZoneInfo(row.timezone))
+    return f"« {row.title} » le {local:%d/%m/%Y à %H:%M} (n° {row.id})"
 
 
 async def list_venues(

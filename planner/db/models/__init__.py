@@ -2,9 +2,9 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign) over one declarative base (:mod:`planner.db.models.base`); this package re-exports
-every model, so that ``from planner.db.models import Venue`` works and importing the package puts
-every table in the metadata Alembic compares and creates.
+campaign, partnership) over one declarative base (:mod:`planner.db.models.base`); this package
+re-exports every model, so that ``from planner.db.models import Venue`` works and importing the
+package puts every table in the metadata Alembic compares and creates.
 """
 
 from planner.db.models.base import NAMING_CONVENTION, Base
@@ -16,6 +16,7 @@ from planner.db.models.campaign import (
     CampaignTarget,
     CampaignVenue,
 )
+from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
 from planner.db.models.session import (
     AuditEntry,
@@ -54,6 +55,7 @@ __all__ = [
     "GeocodeCacheEntry",
     "Organisation",
     "OutreachSession",
+    "Partnership",
     "Qpv",
     "QpvCommune",
     "QpvEpci",

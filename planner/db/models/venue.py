@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db.models.base import Base
+
+if TYPE_CHECKING:
+    from planner.db.models.people import Organisation
 
 
 class Venue(Base):
@@ -42,6 +46,12 @@ class Venue(Base):
         ForeignKey("qpv.code", ondelete="SET NULL")
     )
     nearest_qpv_distance_m: Mapped[float | None] = mapped_column(Float)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", use_alter=True), index=True
+    )
+    """The owning organisation, whose coordinators change it; ``None``: a shared venue,
+    stewarded by the admins. (Organisations are never deleted; ``use_alter`` breaks the cycle
+    with :attr:`Organisation.home_venue_id` when tables are sorted.)"""
     capacity: Mapped[int | None] = mapped_column(Integer)
     step_free: Mapped[bool | None] = mapped_column(Boolean)
     """Step-free access; ``None`` when nobody checked."""
@@ -51,6 +61,10 @@ class Venue(Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
+    organisation: Mapped[Organisation | None] = relationship(
+        lazy="joined", foreign_keys=[organisation_id]
+    )
+    """The owning organisation (its name is shown with the venue)."""
     served: Mapped[list[VenueQpv]] = relationship(
         cascade="all, delete-orphan", order_by="VenueQpv.distance_m", lazy="selectin"
     )

@@ -162,11 +162,13 @@ def test_list_venues_filters(client: Client) -> None:
     )
 
 
-def test_patch_venue_name_keeps_placement(client: Client) -> None:
-    """Renaming does not geocode again."""
+def test_patch_venue_name_keeps_placement(client: Client, team: Team) -> None:
+    """Renaming (by an admin: advisers do not change venues) does not geocode again."""
     venue = _create(client).json()
     changed = client.patch(
-        f"/api/venues/{venue['id']}", json={"name": "Hôtel de ville d'Auby"}
+        f"/api/venues/{venue['id']}",
+        json={"name": "Hôtel de ville d'Auby"},
+        headers=team.headers("admin"),
     ).json()
     assert (changed["name"], changed["geocoding"], changed["point"]) == (
         "Hôtel de ville d'Auby",
@@ -175,23 +177,26 @@ def test_patch_venue_name_keeps_placement(client: Client) -> None:
     )
 
 
-def test_patch_venue_coordinates_then_address(client: Client) -> None:
+def test_patch_venue_coordinates_then_address(client: Client, team: Team) -> None:
     """New coordinates make it manual; a new address afterwards geocodes it again."""
     venue = _create(client).json()
-    moved = client.patch(f"/api/venues/{venue['id']}", json=ETOUVIE_POINT).json()
+    admin = team.headers("admin")
+    moved = client.patch(f"/api/venues/{venue['id']}", json=ETOUVIE_POINT, headers=admin).json()
     assert (moved["geocoding"]["provider"], moved["qpv"]) == ("manual", "QN08001M")
     readdressed = client.patch(
         f"/api/venues/{venue['id']}",
         json={"street": "26 place Roger Salengro", "postcode": "59410", "commune": "Anzin"},
+        headers=admin,
     ).json()
     assert (readdressed["geocoding"]["provider"], readdressed["insee_code"]) == ("offline", "59014")
     assert [s["code"] for s in readdressed["serves"]] == ["QN05920M", "QN05930M"]
 
 
-def test_delete_venue(client: Client) -> None:
-    """A deleted venue is gone: 204, then 404."""
+def test_delete_venue(client: Client, team: Team) -> None:
+    """A venue deleted by an admin is gone: 204, then 404."""
     venue = _create(client).json()
-    assert client.delete(f"/api/venues/{venue['id']}").status_code == 204
+    deleted = client.delete(f"/api/venues/{venue['id']}", headers=team.headers("admin"))
+    assert deleted.status_code == 204
     missing = client.get(f"/api/venues/{venue['id']}")
     assert (missing.status_code, missing.json()["detail"]) == (404, f"Aucun lieu n° {venue['id']}.")
 
