@@ -16,16 +16,20 @@ from litestar.datastructures import State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
 from api import coverage_page, pages
 from api.access_log import access_log
+from api.browser import csrf_middleware, session_middleware
 from api.deps import app_dependencies
 from api.errors import exception_handlers
 from api.feeds.middleware import feed_cache, forget_feeds_after_writes
 from api.feeds.service import FeedService
+from api.mail import MailSender
 from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
@@ -49,6 +53,8 @@ def _version() -> str:
 DOCS_ASSETS = "/schema/assets"
 STATIC = Path(__file__).with_name("static")
 """The app's own static files (Leaflet, the coverage page's script), served under /static."""
+TEMPLATES = Path(__file__).with_name("templates")
+"""The Jinja templates of the pages (one base layout, ``base.html``)."""
 
 
 def _swagger() -> SwaggerRenderPlugin:
@@ -105,6 +111,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
     jobs = PlanJobs(engine, clock=clock)
+    mail = MailSender(settings, engine, clock=clock)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -115,7 +122,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTERS,
-            pages.router,
+            *pages.ROUTERS,
             coverage_page.router,
             create_static_files_router(
                 path="/static", directories=[STATIC], include_in_schema=False, name="static"
@@ -130,10 +137,17 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
         before_send=[forget_feeds_after_writes(feeds)],
-        middleware=[access_log, feed_cache(feeds)],
-        state=State({"settings": settings, "territory": placer.territory}),
+        middleware=[
+            access_log,
+            session_middleware(settings, database),
+            csrf_middleware(settings),
+            feed_cache(feeds),
+        ],
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        state=State({"settings": settings, "territory": placer.territory, "mail": mail}),
         dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
-        on_startup=[jobs.interrupt_stale],
+        on_startup=[jobs.interrupt_stale, mail.start],
+        on_shutdown=[mail.stop],
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

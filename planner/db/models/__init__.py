@@ -2,7 +2,7 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign) over one declarative base (:mod:`planner.db.models.base`); this package re-exports
+campaign, signin) over one declarative base (:mod:`planner.db.models.base`); this package re-exports
 every model, so that ``from planner.db.models import Venue`` works and importing the package puts
 every table in the metadata Alembic compares and creates.
 """
@@ -26,6 +26,7 @@ from planner.db.models.session import (
     SessionQpv,
     SessionStaff,
 )
+from planner.db.models.signin import OutboxMail, SignInFailure, SignInLink, WebSession
 from planner.db.models.territory import (
     BanAddress,
     Commune,
@@ -53,6 +54,7 @@ __all__ = [
     "CommunePostcode",
     "GeocodeCacheEntry",
     "Organisation",
+    "OutboxMail",
     "OutreachSession",
     "Qpv",
     "QpvCommune",
@@ -62,8 +64,11 @@ __all__ = [
     "SessionPartner",
     "SessionQpv",
     "SessionStaff",
+    "SignInFailure",
+    "SignInLink",
     "Staff",
     "StaffTerritory",
     "Venue",
     "VenueQpv",
+    "WebSession",
 ]
