@@ -116,7 +116,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
-        before_send_handler="autocommit",
+        # pages answer a successful form with a 303 redirect: commit on 3xx too
+        before_send_handler="autocommit_include_redirects",
         set_default_exception_handler=False,
     )
     return Litestar(

@@ -15,6 +15,7 @@ anonymous API calls keep their plain 401/403 answers.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -32,6 +33,8 @@ from litestar.middleware.session import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.types import Empty, Message, Receive, Scope, Send
 from litestar.utils.dataclass import extract_dataclass_items
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.settings import Settings
 from planner.db.models import WebSession
@@ -46,43 +49,77 @@ LOADED = "allervers.session_loaded"
 
 
 class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
-    """advanced-alchemy's backend, storing only sessions that hold something: Litestar's own
-    ``store_in_message`` would write a row and set a cookie for every anonymous or bearer
-    request. A session is written when its data changed, with a new id when a person signs in
-    (so an id planted before sign-in never becomes theirs), and deleted when emptied."""
+    """advanced-alchemy's backend (its configuration, model shape and serialisation), reading
+    and writing through the request's own database session instead of a second connection:
+    on SQLite a second connection writing while the request's transaction is open waits for
+    it, and the request waits for the session to be written (a lock-up); through the request's
+    session, the change is committed with the request's own changes by the plugin's
+    ``autocommit`` (2xx/3xx answers only).
+
+    Litestar's ``store_in_message`` would also write a row and set a cookie for every anonymous
+    or bearer request: here a session is written only when its data changed, under a new id
+    when a person signs in (an id planted before sign-in never becomes theirs), and deleted
+    with its cookie when emptied. Its expiry is pushed back once half of it has passed."""
+
+    def _db(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncSession:
+        return self.alchemy.provide_session(connection.app.state, connection.scope)
+
+    def _cookie_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+        value = connection.cookies.get(self.config.key)
+        return None if value in (None, "", "null") else str(value)[:255]
 
     async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Any:
-        """Load the session and remember what it held."""
-        data = await super().load_from_connection(connection)
-        cast("dict[str, Any]", connection.scope)[LOADED] = dict(data)
+        """The session data of the cookie's id (empty when absent or expired)."""
+        scope = cast("dict[str, Any]", connection.scope)
+        scope[LOADED] = {}
+        session_id = self._cookie_id(connection)
+        if session_id is None:
+            return {}
+        row = await self._db(connection).scalar(
+            select(WebSession).where(WebSession.session_id == session_id)
+        )
+        now, max_age = datetime.now(UTC), timedelta(seconds=self.config.max_age)
+        if row is None or row.expires_at <= now:
+            return {}
+        if row.expires_at - now < max_age / 2:
+            row.expires_at = now + max_age
+        data = self.deserialize_data(row.data)
+        scope[LOADED] = dict(data)
         return data
 
     async def store_in_message(
         self, scope_session: Any, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
         """Write, rotate or delete the session and its cookie as described above."""
-        scope = cast("dict[str, Any]", connection.scope)
-        store = self.config.get_store_from_app(connection.scope["app"])
         headers = MutableScopeHeaders.from_message(message)
         params = dict(
             extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
         )
-        cookie_id = connection.cookies.get(self.config.key)
-        cookie_id = None if cookie_id in (None, "", "null") else cookie_id
-        loaded = scope.get(LOADED) or {}
+        cookie_id = self._cookie_id(connection)
+        loaded = cast("dict[str, Any]", connection.scope).get(LOADED) or {}
         if not scope_session or scope_session is Empty:
             if cookie_id:
-                await self.delete(cookie_id, store=store)
+                await self._db(connection).execute(
+                    delete(WebSession).where(WebSession.session_id == cookie_id)
+                )
                 cookie = Cookie(value="null", key=self.config.key, expires=0, **params)
                 headers.add("Set-Cookie", cookie.to_header(header=""))
             return
         if cookie_id and scope_session == loaded:
-            return  # unchanged: reading it already renewed its expiry
+            return
+        db = self._db(connection)
         if cookie_id and loaded.get("staff_id") != scope_session.get("staff_id"):
-            await self.delete(cookie_id, store=store)
+            await db.execute(delete(WebSession).where(WebSession.session_id == cookie_id))
             cookie_id = None
         session_id = cookie_id or self.generate_session_id()
-        await self.set(session_id, self.serialize_data(scope_session, connection.scope), store)
+        expires_at = datetime.now(UTC) + timedelta(seconds=self.config.max_age)
+        data = self.serialize_data(scope_session, connection.scope)
+        row = await db.scalar(select(WebSession).where(WebSession.session_id == session_id))
+        if row is None:
+            db.add(WebSession(session_id=session_id, data=data, expires_at=expires_at))
+        else:
+            row.data, row.expires_at = data, expires_at
+        await db.flush()
         cookie = Cookie(value=session_id, key=self.config.key, **params)
         headers.add("Set-Cookie", cookie.to_header(header=""))
 
@@ -95,7 +132,6 @@ def session_middleware(settings: Settings, database: SQLAlchemyAsyncConfig) -> D
         secure=settings.https,
         httponly=True,
         samesite="lax",
-        renew_on_access=True,
     )
     backend = DatabaseSessionBackend(
         config=config,

@@ -29,7 +29,7 @@ T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TTL = timedelta(hours=72)
 BASE = "https://allervers.example"
-PASSWORD = "une phrase de passe assez longue"
+PASSWORD = "une phrase de passe assez longue"  # noqa: S105 - a test password
 
 
 def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
