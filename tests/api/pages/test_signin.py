@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from html import unescape
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
