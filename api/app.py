@@ -17,18 +17,22 @@ from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from swagger_ui_bundle import swagger_ui_path
 
 from api import coverage_page, pages
 from api.access_log import access_log
 from api.auth import CallerMiddleware
+from api.browser import csrf_middleware, session_middleware
 from api.deps import app_dependencies
 from api.errors import exception_handlers
 from api.feeds.middleware import feed_cache, forget_feeds_after_writes
 from api.feeds.service import FeedService
 from api.guards import access_guard, declare_access, openapi_components
+from api.mail import MailSender
 from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
@@ -55,6 +59,8 @@ PUBLIC = {"access": Access.ANYONE}
 """Route-level access of the static files and of the OpenAPI document's own routes."""
 STATIC = Path(__file__).with_name("static")
 """The app's own static files (Leaflet, the coverage page's script), served under /static."""
+TEMPLATES = Path(__file__).with_name("templates")
+"""The Jinja templates of the pages (one base layout, ``base.html``)."""
 
 
 def _swagger() -> SwaggerRenderPlugin:
@@ -115,17 +121,19 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     feeds = FeedService(settings)
     jobs = PlanJobs(engine, clock=clock)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
+    mail = MailSender(settings, engine, clock=clock)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
-        before_send_handler="autocommit",
+        # pages answer a successful form with a 303 redirect: commit on 3xx too
+        before_send_handler="autocommit_include_redirects",
         set_default_exception_handler=False,
     )
     app = Litestar(
         route_handlers=[
             *ROUTERS,
-            pages.router,
+            *pages.ROUTERS,
             coverage_page.router,
             create_static_files_router(
                 path="/static",
@@ -145,17 +153,29 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
         before_send=[forget_feeds_after_writes(feeds)],
-        # the caller is resolved inside the server-side session middleware, when there is one,
-        # and before a remembered feed is served (a revoked token is a 401 everywhere)
+        # the browser session is loaded first; the caller is resolved from it (or a bearer
+        # token) before CSRF is checked and before a remembered feed is served (a revoked
+        # token is a 401 everywhere)
         middleware=[
             access_log,
+            session_middleware(settings, database),
             DefineMiddleware(CallerMiddleware, sessions=sessions),
+            csrf_middleware(settings),
             feed_cache(feeds),
         ],
         guards=[access_guard],
-        state=State({"settings": settings, "territory": placer.territory, "sessions": sessions}),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        state=State(
+            {
+                "settings": settings,
+                "territory": placer.territory,
+                "sessions": sessions,
+                "mail": mail,
+            }
+        ),
         dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
-        on_startup=[jobs.interrupt_stale],
+        on_startup=[jobs.interrupt_stale, mail.start],
+        on_shutdown=[mail.stop],
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

@@ -10,7 +10,6 @@ reads the same value. What a caller may see or change is decided by :mod:`planne
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request
@@ -20,11 +19,9 @@ from litestar.types import ASGIApp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from planner.access import Caller
-from planner.db.tokens import authenticate, staff_caller
+from planner.db.accounts import signed_in_staff
+from planner.db.tokens import authenticate, caller_of
 from planner.errors import AuthenticationError
-
-SESSION_STAFF_KEY = "staff_id"
-"""The key of the server-side session naming the signed-in staff member."""
 
 
 class CallerMiddleware(AbstractAuthenticationMiddleware):
@@ -53,20 +50,13 @@ class CallerMiddleware(AbstractAuthenticationMiddleware):
                 )
             async with self.sessions() as db:
                 return AuthenticationResult(user=await authenticate(db, token), auth="bearer")
-        staff_id = _session_staff(connection.scope.get("session"))
-        if staff_id is None:
+        data = connection.scope.get("session")
+        if not data:
             return AuthenticationResult(user=None, auth=None)
         async with self.sessions() as db:
-            caller = await staff_caller(db, staff_id)
+            staff = await signed_in_staff(db, data)
+            caller = None if staff is None else caller_of(staff)
         return AuthenticationResult(user=caller, auth="session" if caller else None)
-
-
-def _session_staff(session: object) -> int | None:
-    """The staff id a server-side session holds, if it holds a well-formed one."""
-    if not isinstance(session, Mapping):
-        return None
-    value = session.get(SESSION_STAFF_KEY)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def provide_caller(request: Request[Any, Any, Any]) -> Caller | None:

@@ -26,7 +26,13 @@ from api.cli_import import (
     command_import_qpv,
     command_import_venues,
 )
-from api.cli_people import command_create_admin, command_create_token, command_revoke_token
+from api.cli_people import (
+    command_create_admin,
+    command_create_token,
+    command_revoke_token,
+    command_send_mail,
+    mail_destination,
+)
 from api.cli_plan import command_plan
 from api.settings import Settings, SettingsError
 from geo.errors import GeoError
@@ -66,6 +72,9 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         f"  situer un point  {base}/api/locate?lat=49.9151&lon=2.2502\n"
         f"  documentation    {base}/schema\n"
         f"  calendriers      {base}/calendriers\n"
+        f"  connexion        {base}/connexion\n"
+        f"{mail_destination(settings)}\n"
+        "  (la démo y invite la conseillère A, le chef de projet L et la déléguée du préfet P)\n"
         f"  couverture       {base}/couverture (jeton d'un manager, par exemple de la démo :\n"
         "                   .venv/bin/allervers create-token deleguee.p@demo.invalid)\n"
         f"  campagnes        {base}/api/campaigns (jeton d'un coordinateur, par exemple de la\n"
@@ -144,6 +153,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke-token", help="révoquer un jeton")
     revoke.add_argument("token_id", metavar="NUMERO", type=int)
     revoke.set_defaults(handler=command_revoke_token)
+    send_mail = commands.add_parser(
+        "send-mail", help="envoyer maintenant les courriels en attente (le serveur le fait seul)"
+    )
+    send_mail.set_defaults(handler=command_send_mail)
     return parser
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -69,7 +70,11 @@ def load_demo_dataset(settings: Settings, *, only_if_empty: bool) -> list[str]:
                 if only_if_empty and await has_data(session):
                     return loaded
                 report = await load_demo(
-                    session, placer=placer, settings=settings.rule_settings(), now=now
+                    session,
+                    placer=placer,
+                    settings=settings.rule_settings(),
+                    now=now,
+                    invitations=(settings.public_url, timedelta(hours=settings.invitation_hours)),
                 )
                 return loaded + report.lines()
         finally:

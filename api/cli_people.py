@@ -1,24 +1,28 @@
-"""The people commands of ``allervers``: ``create-admin``, ``create-token`` and
-``revoke-token``, for the first administrator and for tokens handed out of band."""
+"""The people commands of ``allervers``: ``create-admin``, ``create-token``, ``revoke-token``
+(the first administrator, tokens handed out of band) and ``send-mail`` (flush the outbox)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.cli_database import in_transaction, upgrade_schema
 from api.settings import Settings
 from planner.clock import system_clock
-from planner.db import people, tokens
+from planner.db import accounts, people, tokens
+from planner.db.engine import create_engine
 from planner.errors import InvalidInputError
 from planner.session import OrganisationKind, Role
 
 ADMIN_ORGANISATION = "Administration allervers"
 
 
-async def _create_admin(session: AsyncSession, email: str, name: str) -> list[str]:
+async def _create_admin(
+    session: AsyncSession, email: str, name: str, settings: Settings
+) -> list[str]:
     now = system_clock()
     staff = await people.find_staff_by_email(session, email)
     if staff is None:
@@ -48,11 +52,22 @@ async def _create_admin(session: AsyncSession, email: str, name: str) -> list[st
         raise InvalidInputError({"email": f"{email} existe déjà sans être un administrateur actif"})
     else:
         said = f"Administrateur existant : {staff.name} <{staff.email}> (n° {staff.id})."
+    link = await accounts.invite(
+        session,
+        staff.id,
+        caller=None,
+        base_url=settings.public_url,
+        ttl=timedelta(hours=settings.invitation_hours),
+        now=now,
+    )
     token, secret = await tokens.issue_token(
         session, staff.id, name="create-admin", actor_id=None, now=now
     )
     return [
         said,
+        f"Pour choisir son mot de passe et se connecter (lien à usage unique, valable "
+        f"{settings.invitation_hours} h, aussi envoyé par courriel) :",
+        link,
         f"Jeton n° {token.id} (à garder secret, il ne sera plus affiché) — envoyez-le dans "
         "l'en-tête « Authorization: Bearer <jeton> » :",
         secret,
@@ -60,11 +75,13 @@ async def _create_admin(session: AsyncSession, email: str, name: str) -> list[st
 
 
 def command_create_admin(settings: Settings, args: argparse.Namespace) -> list[str]:
-    """Create an admin (or a new token for an existing one); the token is the last line."""
+    """Create an admin (or a new token for an existing one), print an invitation link to
+    choose a password; the token is the last line."""
     upgrade_schema(settings)
     return asyncio.run(
         in_transaction(
-            settings.database_url, lambda s: _create_admin(s, args.email, args.name or args.email)
+            settings.database_url,
+            lambda s: _create_admin(s, args.email, args.name or args.email, settings),
         )
     )
 
@@ -99,3 +116,33 @@ def command_revoke_token(settings: Settings, args: argparse.Namespace) -> list[s
         )
     )
     return [f"Jeton n° {args.token_id} révoqué."]
+
+
+def command_send_mail(settings: Settings, _args: argparse.Namespace) -> list[str]:
+    """Try every queued message once (what the server's sender does every few seconds)."""
+    from api.mail import MailSender
+
+    upgrade_schema(settings)
+
+    async def run() -> tuple[int, int]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await MailSender(settings, engine).flush()
+        finally:
+            await engine.dispose()
+
+    sent, failed = asyncio.run(run())
+    return [
+        f"Courriels envoyés : {sent} ; en échec (réessayés plus tard) : {failed}.",
+        mail_destination(settings),
+    ]
+
+
+def mail_destination(settings: Settings) -> str:
+    """Where mail goes, in French (printed by ``serve`` and ``send-mail``)."""
+    if settings.smtp_host:
+        return f"Courriels envoyés par SMTP via {settings.smtp_host}:{settings.smtp_port}."
+    return (
+        f"Courriels écrits dans {settings.outbox_dir} (fichiers .eml ; "
+        "ALLERVERS_SMTP_HOST pour un vrai serveur)."
+    )

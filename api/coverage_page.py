@@ -2,7 +2,8 @@
 nobody goes.
 
 The page itself is static HTML: its script (``/static/couverture.js``) asks
-``/api/coverage`` with the manager's bearer token (kept in ``sessionStorage``), draws the QPV
+``/api/coverage`` with the signed-in person's browser session, or else with a bearer token
+pasted by hand (kept in ``sessionStorage``), draws the QPV
 polygons with Leaflet (served from ``/static/leaflet``, no CDN, no background tiles: the
 polygons make sense alone), colours them by the chosen metric with a legend of the class
 breaks, and repeats the same figures in a sortable table for screen readers and for people
@@ -15,7 +16,9 @@ from html import escape
 
 from litestar import Response, Router, get
 
+from api.pages.base import VIEWER, Viewer
 from planner.access import Access
+from planner.db.models import Staff
 from planner.session import SESSION_KIND_LABELS
 
 STATIC = "/static"
@@ -29,6 +32,7 @@ def _kind_options() -> str:
 
 
 BODY = """
+<nav class="compte" aria-label="Compte">{account}</nav>
 <header>
 <h1>Couverture des quartiers prioritaires</h1>
 <p class="intro">Quels quartiers les actions « aller vers » atteignent, à quelle fréquence, par
@@ -98,11 +102,24 @@ fond de carte.</footer>
 """
 
 
+def _account(viewer: Staff | None) -> str:
+    if viewer is None:
+        return '<a href="/connexion?suivant=/couverture">Se connecter</a>'
+    return (
+        f"Connecté·e : <strong>{escape(viewer.name)}</strong> — "
+        '<a href="/deconnexion">Se déconnecter</a>'
+    )
+
+
 @get(
-    "/", summary="Carte de couverture des quartiers (gestionnaires)", opt={"access": Access.ANYONE}
+    "/",
+    summary="Carte de couverture des quartiers (gestionnaires)",
+    opt={"access": Access.ANYONE},
+    dependencies=VIEWER,
 )
-async def coverage_page() -> Response[str]:
-    """The coverage map page; its data comes from ``/api/coverage`` with the reader's token."""
+async def coverage_page(viewer: Viewer) -> Response[str]:
+    """The coverage map page; its data comes from ``/api/coverage`` with the browser session
+    of a signed-in person, or else with a pasted token."""
     html = (
         '<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -110,7 +127,8 @@ async def coverage_page() -> Response[str]:
         '<link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="{STATIC}/leaflet/leaflet.css">'
         f'<link rel="stylesheet" href="{STATIC}/couverture.css">'
-        f"</head><body>{BODY.replace('{kinds}', _kind_options())}"
+        f'</head><body data-session="{"oui" if viewer else "non"}">'
+        f"{BODY.replace('{kinds}', _kind_options()).replace('{account}', _account(viewer))}"
         f'<script src="{STATIC}/leaflet/leaflet.js"></script>'
         f'<script src="{STATIC}/couverture.js"></script>'
         "</body></html>"

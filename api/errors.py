@@ -12,9 +12,11 @@ import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from geo.errors import GeoError, ReferenceDataError
@@ -95,6 +97,20 @@ FIELD_HINTS = {
 }
 
 
+SIGN_IN = "/connexion"
+API_PREFIXES = ("/api/", "/feeds/", "/schema", "/health", "/static/")
+"""Paths that answer machines: their errors are always problem documents."""
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """Whether the request is a browser asking for a page (not an API, feed or asset address):
+    its errors are then pages in French, never a JSON body."""
+    path = request.url.path
+    if path.startswith(API_PREFIXES) or path in ("/api", "/feeds"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def problem(
     request: Request[Any, Any, Any],
     *,
@@ -103,8 +119,17 @@ def problem(
     title: str,
     detail: str,
     **extra: Any,
-) -> Response[dict[str, Any]]:
-    """Build an ``application/problem+json`` response (RFC 9457 §3)."""
+) -> Response[Any]:
+    """Build an ``application/problem+json`` response (RFC 9457 §3) — or, for a browser asking
+    for a page, the same in French HTML: a sign-in redirect for a 401, an error page otherwise."""
+    if wants_page(request):
+        if status == 401:
+            return Redirect(path=f"{SIGN_IN}?suivant={quote(request.url.path)}", status_code=303)
+        return Template(
+            template_name="erreur.html",
+            context={"title": title, "detail": detail, "viewer": None},
+            status_code=status,
+        )
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": title,
@@ -124,9 +149,7 @@ def _kind_of(exc: Exception) -> ProblemKind:
     raise LookupError(type(exc))  # pragma: no cover - only registered classes are routed here
 
 
-def domain_error_handler(
-    request: Request[Any, Any, Any], exc: Exception
-) -> Response[dict[str, Any]]:
+def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Answer a domain error from the table."""
     kind = _kind_of(exc)
     message = getattr(exc, "message", str(exc))
@@ -188,9 +211,7 @@ def _translate(message: str) -> str:
     return "valeur invalide"
 
 
-def validation_handler(
-    request: Request[Any, Any, Any], exc: ValidationException
-) -> Response[dict[str, Any]]:
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Answer a request whose parameters do not validate: 400, naming each offending field."""
     errors = []
     extra = exc.extra if isinstance(exc.extra, list) else []

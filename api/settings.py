@@ -7,6 +7,7 @@ its result handed to :func:`api.app.create_app`.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time, timedelta
@@ -92,6 +93,33 @@ class Settings:
     with the running plan (202) to follow at its address."""
     plan_workers: int = 2
     """CP-SAT worker threads of a campaign plan (with its seed, its answer is reproducible)."""
+    smtp_host: str = ""
+    """SMTP server sending the mail; empty: messages are written as ``.eml`` files instead."""
+    smtp_port: int = 587
+    """Port of the SMTP server (587 submission with STARTTLS, 465 implicit TLS, 25 plain)."""
+    smtp_user: str = ""
+    """SMTP login; empty: no authentication."""
+    smtp_password: str = ""
+    """SMTP password of ``smtp_user``."""
+    smtp_starttls: bool = True
+    """Upgrade the SMTP connection with STARTTLS (``false`` only for a local relay)."""
+    smtp_from: str = "allervers <ne-pas-repondre@allervers.invalid>"
+    """``From`` address of every message."""
+    smtp_timeout: float = 10.0
+    """Seconds an SMTP exchange may take before the attempt counts as failed."""
+    outbox_dir: str = field(default_factory=lambda: str(Path.cwd() / "var" / "outbox"))
+    """Where messages are written as ``.eml`` files when no SMTP host is set."""
+    mail_poll_seconds: float = 2.0
+    """How often the mail sender looks for queued messages."""
+    invitation_hours: int = 72
+    """How long an invitation link stays valid."""
+    reset_hours: int = 2
+    """How long a « mot de passe oublié » link stays valid."""
+    session_hours: int = 12
+    """A browser session ends after this many hours without a request."""
+    secret_key: str = ""
+    """Key signing the anti-CSRF tokens; empty: a random key for this process (set one when
+    several processes serve the same site)."""
 
     def __post_init__(self) -> None:
         try:
@@ -128,6 +156,15 @@ class Settings:
                     f"ALLERVERS_{name.upper()} doit être une heure HH:MM, "
                     f"pas « {getattr(self, name)} »."
                 ) from None
+        for name in ("smtp_timeout", "mail_poll_seconds", "invitation_hours", "reset_hours"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
+        if self.session_hours <= 0:
+            raise SettingsError("ALLERVERS_SESSION_HOURS doit être positif.")
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError("ALLERVERS_SMTP_PORT doit être entre 1 et 65535.")
+        if not self.secret_key:
+            object.__setattr__(self, "secret_key", secrets.token_urlsafe(32))
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
@@ -145,6 +182,11 @@ class Settings:
                 end=time.fromisoformat(self.evening_end),
             ),
         )
+
+    @property
+    def https(self) -> bool:
+        """Whether people reach the service over https (cookies are then ``Secure``)."""
+        return self.public_url.startswith("https://")
 
     @property
     def geocoder_chain(self) -> list[str]:

@@ -7,6 +7,7 @@ in ``api/errors.py``'s table only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -76,3 +77,11 @@ class BookingRefusedError(DomainError):
     def is_conflict(self) -> bool:
         """Whether another session is in the way (409) rather than the request itself (422)."""
         return any(v.session_id is not None for v in self.violations)
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many failed sign-ins for this account or address; ``retry_at`` says until when."""
+
+    def __init__(self, message: str, *, retry_at: datetime) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at

@@ -151,9 +151,9 @@ def database_url(databases: Databases, template_database: str) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings pointing at the test's own database."""
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test's own database (mail written under the test's folder)."""
+    return Settings(database_url=database_url, outbox_dir=str(tmp_path / "outbox"))
 
 
 @pytest.fixture
@@ -206,6 +206,7 @@ def serve(database_url: str) -> Iterator[str]:
     import socket
     import subprocess
     import sys
+    import tempfile
     import time
 
     import httpx
@@ -213,7 +214,12 @@ def serve(database_url: str) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    environ = {**os.environ, "ALLERVERS_PORT": str(port), "ALLERVERS_DATABASE_URL": database_url}
+    environ = {
+        "ALLERVERS_OUTBOX_DIR": tempfile.mkdtemp(prefix="allervers-outbox-"),
+        **os.environ,
+        "ALLERVERS_PORT": str(port),
+        "ALLERVERS_DATABASE_URL": database_url,
+    }
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("allervers")), "serve"],
         env=environ,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from api.deps import CallerDep, DbSession, Now
+from api.deps import AppSettings, CallerDep, DbSession, Now
 from api.examples import OrganisationBody, StaffBody
 from api.schemas import given_fields
 from api.schemas.people import (
@@ -21,7 +23,7 @@ from api.schemas.people import (
     token_out,
 )
 from planner.access import Access, require_admin, require_caller
-from planner.db import people, tokens
+from planner.db import accounts, people, tokens
 from planner.session import Role
 
 
@@ -99,9 +101,15 @@ async def staff_list(
     opt={"access": Access.ADMIN},
 )
 async def staff_create(
-    db_session: DbSession, caller: CallerDep, now: Now, data: StaffBody
+    db_session: DbSession,
+    caller: CallerDep,
+    now: Now,
+    settings: AppSettings,
+    data: StaffBody,
+    invitation: FromQuery[bool] = False,
 ) -> StaffOut:
-    """Create a staff member (admins)."""
+    """Create a staff member (admins); with ``?invitation=true``, mail them an invitation to
+    choose their password."""
     admin = require_admin(caller)
     staff = await people.create_staff(
         db_session,
@@ -114,7 +122,41 @@ async def staff_create(
         actor_id=admin.staff_id,
         now=now,
     )
+    if invitation:
+        await accounts.invite(
+            db_session,
+            staff.id,
+            caller=admin,
+            base_url=settings.public_url,
+            ttl=timedelta(hours=settings.invitation_hours),
+            now=now,
+        )
     return staff_out(staff)
+
+
+@post(
+    "/{staff_id:int}/invitation",
+    status_code=HTTP_202_ACCEPTED,
+    summary="Inviter un membre du personnel à choisir son mot de passe",
+    opt={"access": Access.PLANNER},
+)
+async def staff_invite(
+    db_session: DbSession,
+    caller: CallerDep,
+    now: Now,
+    settings: AppSettings,
+    staff_id: FromPath[int],
+) -> None:
+    """Mail a one-time link to choose a password (admins; coordinators for their own
+    organisation); the mail leaves after the answer, the link is never in it."""
+    await accounts.invite(
+        db_session,
+        staff_id,
+        caller=require_caller(caller),
+        base_url=settings.public_url,
+        ttl=timedelta(hours=settings.invitation_hours),
+        now=now,
+    )
 
 
 @patch("/{staff_id:int}", summary="Modifier un membre du personnel", opt={"access": Access.ADMIN})
@@ -177,7 +219,9 @@ organisations_router = Router(
     tags=["organisations"],
 )
 staff_router = Router(
-    path="/api/staff", route_handlers=[staff_list, staff_create, staff_update], tags=["personnel"]
+    path="/api/staff",
+    route_handlers=[staff_list, staff_create, staff_update, staff_invite],
+    tags=["personnel"],
 )
 tokens_router = Router(
     path="/api/tokens", route_handlers=[token_create, token_list, token_revoke], tags=["jetons"]

@@ -71,6 +71,9 @@
   }).catch(function () { /* context only: the QPVs stand without it */ });
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
+  /* Signed in on /connexion: the browser session authenticates every request, no token. */
+  var signedIn = document.body.dataset.session === "oui";
+  function allowed() { return signedIn || Boolean(token()); }
 
   function text(value) {
     var span = document.createElement("span");
@@ -85,9 +88,9 @@
   }
 
   function api(path) {
-    return fetch(path, {
-      headers: { Authorization: "Bearer " + token(), Accept: "application/json" }
-    }).then(function (response) {
+    var headers = { Accept: "application/json" };
+    if (token()) { headers.Authorization = "Bearer " + token(); }
+    return fetch(path, { headers: headers, credentials: "same-origin" }).then(function (response) {
       if (response.ok) { return response.json(); }
       return response.json().catch(function () { return {}; }).then(function (problem) {
         var error = new Error(problem.detail || response.statusText);
@@ -406,7 +409,7 @@
   }
 
   function load() {
-    if (!token()) { return; }
+    if (!allowed()) { return; }
     var query = filterQuery();
     history.replaceState(null, "", "/couverture" + (query ? "?" + query : ""));
     say("Chargement des chiffres…");
@@ -444,7 +447,7 @@
       });
       restoreFromUrl(["dep"]);
     }).catch(function () { return null; });
-    if (!token()) { return; }
+    if (!allowed()) { return; }
     api("/api/organisations").then(function (orgs) {
       var select = $("f-organisation");
       select.length = 1;
@@ -461,6 +464,11 @@
   }
 
   function showAccess() {
+    if (signedIn && !token()) {
+      $("acces").hidden = true;
+      return;
+    }
+    $("acces").hidden = false;
     var has = Boolean(token());
     $("aide-jeton").hidden = has;
     $("jeton").placeholder = has ? "jeton enregistré pour cet onglet" : "collez votre jeton ici";
@@ -492,9 +500,9 @@
   drawTableHead();
   showAccess();
   fillChoices();
-  if (token()) {
+  if (allowed()) {
     load();
   } else {
-    say("Collez votre jeton pour afficher la carte.");
+    say("Connectez-vous (lien « Se connecter ») ou collez votre jeton pour afficher la carte.");
   }
 })();

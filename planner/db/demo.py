@@ -12,6 +12,7 @@ or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planner.access import Caller
 from planner.booking_input import OutcomeInput, SessionInput
 from planner.db import partnerships, people
+from planner.db.accounts import invite
 from planner.db.booking import book_series, book_session
 from planner.db.models import (
     Organisation,
@@ -79,6 +81,8 @@ class DemoReport:
     """QPVs served by at least one session that was not cancelled."""
     notices: int
     """Soft-rule warnings the bookings were accepted with (QPV revisits, busy weeks…)."""
+    invited: tuple[str, ...] = ()
+    """E-mails of the demo people who were sent an invitation to choose a password."""
 
     def lines(self) -> list[str]:
         """The report in French, for the command line and the server's start-up."""
@@ -91,6 +95,11 @@ class DemoReport:
             f"Bilans : {self.outcomes} — {self.people_met} personnes rencontrées, "
             f"{self.job_offers} offres d'emploi, {self.immersions} immersions.",
             f"Avertissements acceptés à la réservation : {self.notices}.",
+            *(
+                [f"Invitations (choix du mot de passe) envoyées à : {', '.join(self.invited)}."]
+                if self.invited
+                else []
+            ),
             "Toutes les données portent la mention « (démo) ». Pour agir au nom d'une personne "
             f"de la démo : allervers create-token conseillere.a@{EMAIL_DOMAIN}",
         ]
@@ -184,13 +193,25 @@ class _Loader:
                 await record_outcome(session, row.id, fate, caller=caller, now=recorded_at)
 
 
+INVITED = ("a", "l", "p")
+"""The demo's adviser, coordinator and manager: invited to choose a password, so a newcomer
+signs in as each of them with the links the mail outbox holds."""
+
+
 async def load_demo(
-    session: AsyncSession, *, placer: VenuePlacer, settings: RuleSettings, now: datetime
+    session: AsyncSession,
+    *,
+    placer: VenuePlacer,
+    settings: RuleSettings,
+    now: datetime,
+    invitations: tuple[str, timedelta] | None = None,
 ) -> DemoReport:
     """Fill an empty database with the demonstration dataset; refuse one that holds organisations.
 
     Raises :class:`ConflictError` (nothing written) when an organisation exists; a refusal by
     the booking rules propagates too, and the caller's rollback leaves the database untouched.
+    With ``invitations`` (the site's base URL, the links' validity), the demo's adviser,
+    coordinator and manager are mailed an invitation (:data:`INVITED`).
     """
     if await has_data(session):
         raise ConflictError(
@@ -253,7 +274,14 @@ async def load_demo(
         )
     for plan in PLANS:
         await loader.book(plan)
-    return await _report(session, notices=loader.notices)
+    report = await _report(session, notices=loader.notices)
+    if invitations is None:
+        return report
+    base_url, ttl = invitations
+    for key in INVITED:
+        staff = loader.staff[key]
+        await invite(session, staff.id, caller=None, base_url=base_url, ttl=ttl, now=now)
+    return dataclasses.replace(report, invited=tuple(loader.staff[k].email for k in INVITED))
 
 
 async def _count(session: AsyncSession, model: type[Organisation | Staff | Venue]) -> int:

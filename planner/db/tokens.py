@@ -106,13 +106,6 @@ async def authenticate(session: AsyncSession, token: str) -> Caller:
     return caller_of(row.staff)
 
 
-async def staff_caller(session: AsyncSession, staff_id: int) -> Caller | None:
-    """The caller a signed-in browser's session names, or ``None`` when that staff member no
-    longer exists or is disabled (the session then counts as signed out)."""
-    staff = await session.get(Staff, staff_id)
-    return caller_of(staff) if staff is not None and staff.active else None
-
-
 def caller_of(staff: Staff) -> Caller:
     """The caller a staff member is: their organisation, role and territory."""
     return Caller(

@@ -41,6 +41,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/staff",
         "/api/staff/me/feed-token",
         "/api/staff/{staff_id}",
+        "/api/staff/{staff_id}/invitation",
         "/api/tokens",
         "/api/tokens/{token_id}",
         "/api/venues",

@@ -2,9 +2,9 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign, partnership) over one declarative base (:mod:`planner.db.models.base`); this package
-re-exports every model, so that ``from planner.db.models import Venue`` works and importing the
-package puts every table in the metadata Alembic compares and creates.
+campaign, partnership, signin) over one declarative base (:mod:`planner.db.models.base`); this
+package re-exports every model, so that ``from planner.db.models import Venue`` works and
+importing the package puts every table in the metadata Alembic compares and creates.
 """
 
 from planner.db.models.base import NAMING_CONVENTION, Base
@@ -27,6 +27,7 @@ from planner.db.models.session import (
     SessionQpv,
     SessionStaff,
 )
+from planner.db.models.signin import OutboxMail, SignInFailure, SignInLink, WebSession
 from planner.db.models.territory import (
     BanAddress,
     Commune,
@@ -54,6 +55,7 @@ __all__ = [
     "CommunePostcode",
     "GeocodeCacheEntry",
     "Organisation",
+    "OutboxMail",
     "OutreachSession",
     "Partnership",
     "Qpv",
@@ -64,8 +66,11 @@ __all__ = [
     "SessionPartner",
     "SessionQpv",
     "SessionStaff",
+    "SignInFailure",
+    "SignInLink",
     "Staff",
     "StaffTerritory",
     "Venue",
     "VenueQpv",
+    "WebSession",
 ]

@@ -45,6 +45,10 @@ class Staff(Base):
     """Bumped by every booking of this person: the row lock that serialises their bookings."""
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     """SHA-256 of the secret in this person's private calendar URL; ``None``: no feed."""
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """argon2id hash of the password; ``None``: not chosen yet (sign-in only by invitation)."""
+    auth_epoch: Mapped[str] = mapped_column(String(32), default="0", server_default="0")
+    """Changed on every password change: browser sessions holding another value end."""
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -239,10 +240,12 @@ def _run(
 def test_load_demo_command_prints_counts_then_refuses(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The command prints the counts (exit 0); run again, it refuses in French (exit 1)."""
+    """The command prints the counts and whom it invited (exit 0); run again, it refuses in
+    French (exit 1)."""
+    invited = dataclasses.replace(EXPECTED, invited=DEMO_INVITED)
     assert _run(monkeypatch, capsys, database_url) == (
         0,
-        "\n".join(EXPECTED.lines()) + "\n",
+        "\n".join(invited.lines()) + "\n",
         "",
     )
     assert _run(monkeypatch, capsys, database_url) == (1, "", f"allervers : {REFUSAL}\n")
@@ -263,3 +266,30 @@ def test_load_demo_command_writes_nothing_when_a_booking_is_refused(
         "session_outcome": 0,
         "audit_entry": 0,
     }
+
+
+DEMO_INVITED = (
+    "conseillere.a@demo.invalid",
+    "chef-de-projet.l@demo.invalid",
+    "deleguee.p@demo.invalid",
+)
+
+
+def test_load_demo_command_queues_three_invitations(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's adviser, coordinator and manager each get one invitation mail, queued."""
+    from sqlalchemy import select
+
+    from planner.db.models import OutboxMail
+
+    _run(monkeypatch, capsys, database_url)
+
+    async def mail(s):  # type: ignore[no-untyped-def]
+        rows = (await s.scalars(select(OutboxMail).order_by(OutboxMail.id))).all()
+        return [(r.recipient, r.subject, r.sent_at) for r in rows]
+
+    assert _in_session(database_url, mail) == [
+        (email, "Invitation à allervers : choisissez votre mot de passe", None)
+        for email in DEMO_INVITED
+    ]

@@ -1,0 +1,10 @@
+"""HTML pages: one router per group of pages, each handler a few lines that call one service
+and render a Jinja template of ``api/templates/`` (one base layout)."""
+
+from __future__ import annotations
+
+from api.pages import account, calendars, signin
+
+ROUTERS = [calendars.router, signin.router, account.router]
+
+__all__ = ["ROUTERS"]

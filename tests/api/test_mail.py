@@ -1,0 +1,197 @@
+"""Outgoing mail through a real SMTP server (aiosmtpd on 127.0.0.1), the .eml fallback, and
+retries when the server fails — the request that queued the mail never waits."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from litestar.testing import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from api.app import create_app
+from api.settings import Settings
+from planner.db.engine import create_engine
+from planner.db.models import OutboxMail
+from tests.conftest import Team
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it receives, or answering ``reply`` to DATA."""
+
+    def __init__(self, reply: str | None = None) -> None:
+        self.reply = reply
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        """Keep the message (or refuse it with ``reply``)."""
+        if self.reply:
+            return self.reply
+        parsed = message_from_bytes(envelope.content, _class=EmailMessage, policy=policy.default)
+        self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1 and what it received."""
+    handler, port = Inbox(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def _smtp(settings: Settings, port: int) -> Settings:
+    return Settings(
+        database_url=settings.database_url,
+        outbox_dir=settings.outbox_dir,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        smtp_from="allervers <ne-pas-repondre@test.invalid>",
+        smtp_timeout=2.0,
+        mail_poll_seconds=0.1,
+        public_url="https://allervers.example",
+    )
+
+
+def _invite(client: TestClient, team: Team, staff_id: int) -> tuple[int, float]:  # type: ignore[type-arg]
+    started = time.monotonic()
+    response = client.post(f"/api/staff/{staff_id}/invitation", headers=team.headers("admin"))
+    return response.status_code, time.monotonic() - started
+
+
+def _wait(condition: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "délai dépassé"
+        time.sleep(0.05)
+
+
+def _outbox(url: str) -> list[tuple[str, int, bool, bool]]:
+    async def go() -> list[tuple[str, int, bool, bool]]:
+        engine = create_engine(url)
+        try:
+            async with async_sessionmaker(engine)() as s:
+                rows = (await s.scalars(select(OutboxMail).order_by(OutboxMail.id))).all()
+                return [
+                    (r.recipient, r.attempts, r.sent_at is not None, r.last_error is not None)
+                    for r in rows
+                ]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def test_invitation_reaches_the_smtp_server(
+    settings: Settings, team: Team, inbox: tuple[Inbox, int]
+) -> None:
+    """The invitation arrives in French, text and HTML, From the configured sender, with the
+    link to the invitation page; the outbox records it sent after one attempt."""
+    handler, port = inbox
+    with TestClient(app=create_app(_smtp(settings, port))) as client:
+        status, _ = _invite(client, team, team.adviser)
+        _wait(lambda: len(handler.messages) == 1)
+        _wait(lambda: _outbox(settings.database_url)[0][2])
+    message = handler.messages[0]
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    body = str(text.get_content())
+    link = body.split("https://allervers.example/invitation/")[1].split()[0]
+    assert (status, message["Subject"], message["From"], message["To"]) == (
+        202,
+        "Invitation à allervers : choisissez votre mot de passe",
+        "allervers <ne-pas-repondre@test.invalid>",
+        "adviser@test.invalid",
+    )
+    assert (len(link), f"/invitation/{link}" in str(html.get_content())) == (43, True)
+    assert _outbox(settings.database_url) == [("adviser@test.invalid", 1, True, False)]
+
+
+@pytest.mark.parametrize("reply", ["451 4.3.0 Essayez plus tard", None])
+def test_failing_server_keeps_the_message_for_later(
+    settings: Settings, team: Team, reply: str | None
+) -> None:
+    """A server answering 4xx, or none listening, neither blocks the request nor loses the
+    message: it stays queued with its attempt and error, and goes once the server is back."""
+    port = _free_port()
+    controller = None
+    if reply:
+        controller = Controller(Inbox(reply), hostname="127.0.0.1", port=port)
+        controller.start()
+    try:
+        with TestClient(app=create_app(_smtp(settings, port))) as client:
+            status, took = _invite(client, team, team.adviser)
+            _wait(lambda: _outbox(settings.database_url)[0][1] >= 1)
+    finally:
+        if controller:
+            controller.stop()
+    assert (status, took < 2.0) == (202, True)
+    assert _outbox(settings.database_url) == [("adviser@test.invalid", 1, False, True)]
+
+    handler = Inbox()
+    good = Controller(handler, hostname="127.0.0.1", port=port)
+    good.start()
+    try:
+        _force_due(settings.database_url)
+        with TestClient(app=create_app(_smtp(settings, port))):
+            _wait(lambda: len(handler.messages) == 1)
+    finally:
+        good.stop()
+    assert handler.messages[0]["To"] == "adviser@test.invalid"
+
+
+def _force_due(url: str) -> None:
+    """Make the retry due now (instead of waiting the 30 s backoff)."""
+
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            async with async_sessionmaker(engine)() as s, s.begin():
+                for row in (await s.scalars(select(OutboxMail))).all():
+                    row.next_attempt_at = row.created_at
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def test_without_smtp_host_mail_is_written_as_eml(settings: Settings, team: Team) -> None:
+    """With no SMTP host the message is a .eml file under the outbox directory."""
+    local = Settings(
+        database_url=settings.database_url, outbox_dir=settings.outbox_dir, mail_poll_seconds=0.1
+    )
+    folder = Path(settings.outbox_dir)
+    with TestClient(app=create_app(local)) as client:
+        status, _ = _invite(client, team, team.manager)
+        _wait(lambda: folder.exists() and len(list(folder.glob("*.eml"))) == 1)
+    (path,) = folder.glob("*.eml")
+    message = message_from_bytes(path.read_bytes(), _class=EmailMessage, policy=policy.default)
+    assert (status, path.name, message["To"], message["Subject"], message["From"]) == (
+        202,
+        "000001.eml",
+        "manager@test.invalid",
+        "Invitation à allervers : choisissez votre mot de passe",
+        "allervers <ne-pas-repondre@allervers.invalid>",
+    )
