@@ -32,7 +32,10 @@ async def audit_list(
     db_session: DbSession,
     caller: CallerDep,
     entity: Annotated[
-        str | None, QueryParameter(pattern=r"^(session|venue|organisation|staff|token|feed-token)$")
+        str | None,
+        QueryParameter(
+            pattern=r"^(session|venue|organisation|staff|token|feed-token|campaign|partnership)$"
+        ),
     ] = None,
     entity_id: FromQuery[int | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
@@ -109,6 +110,22 @@ async def _fresh(
     return row, before
 
 
+async def _store(session: AsyncSession, row: Partnership, *, new: bool) -> None:
+    """Add the pair's row; a new one is written at once in a savepoint, so that the same pair
+    proposed by two people at the same moment is a 409 for the second, not a server error."""
+    session.add(row)
+    if not new:
+        return
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise ConflictError(
+            "Ce partenariat vient d'être enregistré par quelqu'un d'autre : rechargez la liste "
+            "des partenaires avant de recommencer."
+        ) from None
+
+
 async def agree(
     session: AsyncSession,
     organisation_id: int,
@@ -132,7 +149,7 @@ async def agree(
             raise ConflictError("Votre organisation a déjà donné son accord à ce partenariat.")
         row.second_agreed_by_id, row.second_agreed_at = known.staff_id, now
     row.updated_at = now
-    session.add(row)
+    await _store(session, row, new=before is None)
     await audited(
         session,
         row,
@@ -177,7 +194,7 @@ async def set_partnership(
     if before is not None and status(row) == ACTIVE:
         raise ConflictError("Ce partenariat est déjà actif.")
     row.set_by_id, row.set_at, row.updated_at = actor, now, now
-    session.add(row)
+    await _store(session, row, new=before is None)
     await audited(
         session,
         row,

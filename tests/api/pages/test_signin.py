@@ -185,15 +185,6 @@ def test_my_tokens_page_creates_and_revokes(client: Client, settings: Settings, 
     )
 
 
-def test_anonymous_my_tokens_redirects_to_sign_in(client: Client) -> None:
-    """Without a session /mes-jetons sends the browser to the sign-in page."""
-    answer = client.get("/mes-jetons", follow_redirects=False)
-    assert (answer.status_code, answer.headers["location"]) == (
-        303,
-        "/connexion?suivant=/mes-jetons",
-    )
-
-
 def test_pages_share_the_layout(client: Client) -> None:
     """Every sign-in page is French, has the skip link, main landmark and the footer's
     accessibility line linking the statement."""
