@@ -23,8 +23,8 @@ from api.schemas.people import (
     token_out,
 )
 from planner.access import Access, require_admin, require_caller
+from planner.access.people import may_manage_token, token_owner_scope
 from planner.db import accounts, people, tokens
-from planner.session import Role
 
 
 @get("/", summary="Lister les organisations", opt={"access": Access.STAFF})
@@ -183,7 +183,7 @@ async def token_create(
     """Create a token: admins for anyone, others for themselves. The secret is shown only now."""
     known = require_caller(caller)
     staff_id = data.staff_id if data.staff_id is not None else known.staff_id
-    if staff_id != known.staff_id:
+    if not may_manage_token(known, staff_id):
         require_admin(caller)
     token, secret = await tokens.issue_token(
         db_session, staff_id, name=data.name, actor_id=known.staff_id, now=now
@@ -194,9 +194,8 @@ async def token_create(
 @get("/", summary="Lister les jetons", opt={"access": Access.STAFF})
 async def token_list(db_session: DbSession, caller: CallerDep) -> list[TokenOut]:
     """Tokens without their secret: all for admins, one's own for others."""
-    known = require_caller(caller)
-    staff_id = None if known.role is Role.ADMIN else known.staff_id
-    return [token_out(t) for t in await tokens.list_tokens(db_session, staff_id=staff_id)]
+    scope = token_owner_scope(require_caller(caller))
+    return [token_out(t) for t in await tokens.list_tokens(db_session, staff_id=scope)]
 
 
 @delete("/{token_id:int}", summary="Révoquer un jeton", opt={"access": Access.STAFF})

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.access.people import require_inviter
 from planner.db.models import SignInFailure, SignInLink, Staff
 from planner.db.outbox import queue_mail
 from planner.db.people import find_staff_by_email, get_staff
@@ -30,11 +31,9 @@ from planner.errors import (
     AuthenticationError,
     InvalidInputError,
     NotFoundError,
-    PermissionDeniedError,
     TooManyAttemptsError,
 )
 from planner.messages import invitation_mail, reset_mail
-from planner.session import Role
 
 HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -102,13 +101,8 @@ async def invite(
     An admin invites anyone, a coordinator the people of their organisation; ``caller`` None
     is the command line."""
     staff = await get_staff(session, staff_id)
-    if caller is not None and not (
-        caller.role is Role.ADMIN
-        or (caller.role is Role.COORDINATOR and caller.organisation_id == staff.organisation_id)
-    ):
-        raise PermissionDeniedError(
-            "Seuls l'administration et la coordination de son organisation invitent une personne."
-        )
+    if caller is not None:
+        require_inviter(caller, staff.organisation_id)
     if not staff.active:
         raise InvalidInputError({"staff_id": "ce membre du personnel est désactivé"})
     secret, expires_at = await _issue_link(session, staff, purpose=INVITATION, ttl=ttl, now=now)

@@ -26,7 +26,8 @@ from typing import Any
 from sqlalchemy import String, cast, exists, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planner.access import Caller, require_caller
+from planner.access import Caller
+from planner.access.people import require_coverage_reader
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus, coverage_status
 from planner.db.coverage_sql import (
@@ -52,19 +53,7 @@ from planner.db.models import (
     SessionQpv,
 )
 from planner.errors import InvalidInputError, PermissionDeniedError
-from planner.session import Role, SessionStatus
-
-READERS = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ADMIN})
-
-
-def require_coverage_reader(caller: Caller | None) -> Caller:
-    """A manager, coordinator or admin: the people who plan campaigns."""
-    known = require_caller(caller)
-    if known.role not in READERS:
-        raise PermissionDeniedError(
-            "La couverture des QPV est réservée aux managers, coordinateurs et administrateurs."
-        )
-    return known
+from planner.session import SessionStatus
 
 
 async def _unknown_places(session: AsyncSession, filters: CoverageFilter) -> dict[str, str]:

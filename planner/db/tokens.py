@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.access.people import may_manage_token
 from planner.db.audit import audited
 from planner.db.models import ApiToken, Staff
 from planner.db.people import get_staff
@@ -69,9 +70,7 @@ async def revoke_token(
 ) -> ApiToken:
     """Revoke a token: by an admin, its owner, or the command line (``caller`` None, actor None)."""
     token = await session.get(ApiToken, token_id)
-    if token is None or (
-        caller is not None and caller.role is not Role.ADMIN and token.staff_id != caller.staff_id
-    ):
+    if token is None or (caller is not None and not may_manage_token(caller, token.staff_id)):
         raise NotFoundError(f"Aucun jeton n° {token_id}.")
     if token.revoked_at is None:
         token.revoked_at = now
