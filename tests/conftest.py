@@ -23,6 +23,9 @@ from sqlalchemy.engine import make_url
 
 from api.settings import Settings
 
+pytest_plugins = ["tests.browser"]
+"""The browser tests' fixtures (Chromium, a live server, the demo), available by name."""
+
 POSTGRES_ENV = "ALLERVERS_TEST_POSTGRES_URL"
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -3,8 +3,8 @@ and render a Jinja template of ``api/templates/`` (one base layout)."""
 
 from __future__ import annotations
 
-from api.pages import account, calendars, signin
+from api.pages import account, calendars, home, signin
 
-ROUTERS = [calendars.router, signin.router, account.router]
+ROUTERS = [home.router, calendars.router, signin.router, account.router]
 
 __all__ = ["ROUTERS"]

@@ -9,8 +9,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from planner.access import Access, allows
+from planner.access.people import may_read_coverage
 from planner.db.accounts import signed_in_staff
 from planner.db.models import Staff
+from planner.session import Role
 
 Viewer = NamedDependency[Staff | None]
 
@@ -25,13 +28,42 @@ async def provide_viewer(
 VIEWER = {"viewer": Provide(provide_viewer)}
 
 
+MENU: tuple[tuple[str, str, Access | None], ...] = (
+    ("/agenda", "Mon agenda", Access.STAFF),
+    ("/reserver", "Réserver une séance", Access.BOOKER),
+    ("/campagnes", "Campagnes", Access.PLANNER),
+    ("/couverture", "Couverture", None),
+    ("/mon-calendrier", "Mon calendrier", Access.STAFF),
+    ("/mes-jetons", "Mes jetons", Access.STAFF),
+)
+"""The signed-in menu: path, label, and the level its page declares (``None``: coverage,
+whose readers the access policy names)."""
+
+
+def menu(role: Role, current: str | None) -> list[dict[str, Any]]:
+    """The menu entries a person of ``role`` may open (the access policy decides)."""
+    return [
+        {"href": href, "label": label, "current": href == current}
+        for href, label, level in MENU
+        if (may_read_coverage(role) if level is None else allows(level, role))
+    ]
+
+
 def page(
-    template: str, *, title: str, viewer: Staff | None, status: int = 200, **context: Any
+    template: str,
+    *,
+    title: str,
+    viewer: Staff | None,
+    status: int = 200,
+    current: str | None = None,
+    **context: Any,
 ) -> Template:
-    """Render ``template`` in the base layout."""
+    """Render ``template`` in the base layout; ``current`` is the menu entry shown as the page
+    the person is on."""
+    entries = menu(Role(viewer.role), current) if viewer is not None else []
     return Template(
         template_name=template,
-        context={"title": title, "viewer": viewer, **context},
+        context={"title": title, "viewer": viewer, "menu": entries, **context},
         status_code=status,
     )
 

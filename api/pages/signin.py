@@ -244,12 +244,6 @@ async def reset(
     return await _set_password(request, db_session, secret, data, purpose=accounts.RESET, now=now)
 
 
-@get("/accessibilite", opt={"access": Access.ANYONE}, include_in_schema=False)
-async def accessibility(viewer: Viewer) -> Template:
-    """The accessibility statement (RGAA), linked from every page's footer."""
-    return page("accessibilite.html", title="Déclaration d'accessibilité", viewer=viewer)
-
-
 router = Router(
     path="/",
     route_handlers=[
@@ -263,7 +257,6 @@ router = Router(
         invitation,
         reset_page,
         reset,
-        accessibility,
     ],
     dependencies=VIEWER,
     tags=["pages"],

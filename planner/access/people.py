@@ -42,10 +42,15 @@ def token_owner_scope(caller: Caller) -> int | None:
     return None if caller.role is Role.ADMIN else caller.staff_id
 
 
+def may_read_coverage(role: Role) -> bool:
+    """Whether a person of ``role`` reads the coverage of the QPVs."""
+    return role in COVERAGE_READERS
+
+
 def require_coverage_reader(caller: Caller | None) -> Caller:
     """A manager, coordinator or admin: the people who plan campaigns."""
     known = require_caller(caller)
-    if known.role not in COVERAGE_READERS:
+    if not may_read_coverage(known.role):
         raise PermissionDeniedError(
             "La couverture des QPV est réservée aux managers, coordinateurs et administrateurs."
         )

@@ -7,87 +7,20 @@ reason locally, and fail under ``CI=true`` (``.ci/run`` installs Chromium).
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from api.cli import prepare
-from api.settings import Settings
-from tests.conftest import Team, _in_ci, serve
+from tests.browser import accessibility_findings, open_page
+from tests.conftest import Team
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path(__file__).parents[1] / "artefacts" / "couverture.png"
 SHOWN_FIGURES = ("sessions", "people_met", "new_contacts", "job_offers", "immersions")
 
 
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium absent ({CHROMIUM}) : apt-get install -y chromium"
-    if importlib.util.find_spec("playwright") is None:
-        return "le paquet Python playwright est absent : pip install playwright"
-    return None
-
-
-@pytest.fixture
-def browser_ready(backend: str) -> None:
-    """Skips (fails under CI) without Chromium or Playwright; the SQLite leg only: the page
-    does not depend on the backend, which the API tests cover."""
-    if backend != "sqlite":
-        pytest.skip("test navigateur : la base SQLite suffit")
-    reason = _missing()
-    if reason:
-        if _in_ci():
-            pytest.fail(f"{reason} — sous CI=true, le test navigateur est obligatoire.")
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def chromium(live_server: str) -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright, started once the server is up (its event
-    loop would stop the fixtures before it from running theirs)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def demo_team(browser_ready: None, database_url: str, request: pytest.FixtureRequest) -> Team:
-    """The demonstration dataset, then the test team (whose manager covers the Nord)."""
-    prepare(Settings(database_url=database_url), demo=True)
-    team: Team = request.getfixturevalue("team")
-    return team
-
-
-@pytest.fixture
-def live_server(demo_team: Team, database_url: str) -> Iterator[str]:
-    """``allervers serve`` on the test's database, in its own process; its base URL."""
-    yield from serve(database_url)
-
-
 def _open(chromium: Any, url: str, errors: list[str]) -> Any:
-    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    return page
+    return open_page(chromium, url, errors)
 
 
 def _log_in(page: Any, token: str) -> None:
@@ -140,6 +73,7 @@ def test_coverage_page_draws_every_qpv_with_its_legend(
         _count_in(features, "sessions", int(i["min"]), int(i["max"])) for i in by_sessions
     ]
     assert sum(int(i["count"]) for i in by_sessions) == len(features)
+    assert accessibility_findings(page) == []
     assert errors == []
 
 

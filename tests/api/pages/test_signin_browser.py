@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the browser fixtures are imported from test_coverage_page and used by name
 """Signing in with a real browser (Debian's Chromium through Playwright) on a real server:
 an invited person chooses a password, reads the coverage map without pasting a token, signs
 out; repeated failures lock the account with a French message."""
@@ -10,12 +9,6 @@ from typing import Any
 
 from api.settings import Settings
 from tests.api.pages.test_signin import PASSWORD, invitation
-from tests.api.test_coverage_page import (  # noqa: F401 - fixtures used by name
-    browser_ready,
-    chromium,
-    demo_team,
-    live_server,
-)
 from tests.conftest import Team
 
 
