@@ -83,6 +83,8 @@ class DemoReport:
     """Soft-rule warnings the bookings were accepted with (QPV revisits, busy weeks…)."""
     invited: tuple[str, ...] = ()
     """E-mails of the demo people who were sent an invitation to choose a password."""
+    links: tuple[str, ...] = ()
+    """Their invitation links, in the same order (demo accounts: printed for the newcomer)."""
 
     def lines(self) -> list[str]:
         """The report in French, for the command line and the server's start-up."""
@@ -98,6 +100,20 @@ class DemoReport:
             *(
                 [f"Invitations (choix du mot de passe) envoyées à : {', '.join(self.invited)}."]
                 if self.invited
+                else []
+            ),
+            *(
+                [
+                    "Pour essayer, ouvrez un de ces liens (une seule fois), choisissez un mot de "
+                    "passe et vous voilà connecté·e :",
+                    *(
+                        f"  {label} ({email}) : {link}"
+                        for label, email, link in zip(
+                            INVITED_LABELS, self.invited, self.links, strict=False
+                        )
+                    ),
+                ]
+                if self.links
                 else []
             ),
             "Toutes les données portent la mention « (démo) ». Pour agir au nom d'une personne "
@@ -195,7 +211,8 @@ class _Loader:
 
 INVITED = ("a", "l", "p")
 """The demo's adviser, coordinator and manager: invited to choose a password, so a newcomer
-signs in as each of them with the links the mail outbox holds."""
+signs in as each of them with the links printed at start-up (also in the mail outbox)."""
+INVITED_LABELS = ("conseillère", "coordinateur", "manager")
 
 
 async def load_demo(
@@ -278,10 +295,15 @@ async def load_demo(
     if invitations is None:
         return report
     base_url, ttl = invitations
-    for key in INVITED:
-        staff = loader.staff[key]
-        await invite(session, staff.id, caller=None, base_url=base_url, ttl=ttl, now=now)
-    return dataclasses.replace(report, invited=tuple(loader.staff[k].email for k in INVITED))
+    links = [
+        await invite(
+            session, loader.staff[key].id, caller=None, base_url=base_url, ttl=ttl, now=now
+        )
+        for key in INVITED
+    ]
+    return dataclasses.replace(
+        report, invited=tuple(loader.staff[k].email for k in INVITED), links=tuple(links)
+    )
 
 
 async def _count(session: AsyncSession, model: type[Organisation | Staff | Venue]) -> int:

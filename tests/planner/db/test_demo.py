@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -243,11 +244,20 @@ def test_load_demo_command_prints_counts_then_refuses(
     """The command prints the counts and whom it invited (exit 0); run again, it refuses in
     French (exit 1)."""
     invited = dataclasses.replace(EXPECTED, invited=DEMO_INVITED)
-    assert _run(monkeypatch, capsys, database_url) == (
-        0,
-        "\n".join(invited.lines()) + "\n",
-        "",
-    )
+    status, out, err = _run(monkeypatch, capsys, database_url)
+    lines = out.splitlines()
+    links = [line for line in lines if "/invitation/" in line]
+    assert (status, err) == (0, "")
+    assert [line for line in lines if line not in links] == [
+        *invited.lines()[:-1],
+        "Pour essayer, ouvrez un de ces liens (une seule fois), choisissez un mot de passe et "
+        "vous voilà connecté·e :",
+        invited.lines()[-1],
+    ]
+    assert [re.sub(r"/invitation/[\w-]{43}$", "/invitation/…", line) for line in links] == [
+        f"  {label} ({email}) : http://127.0.0.1:8000/invitation/…"
+        for label, email in zip(demo.INVITED_LABELS, DEMO_INVITED, strict=True)
+    ]
     assert _run(monkeypatch, capsys, database_url) == (1, "", f"allervers : {REFUSAL}\n")
 
 
