@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from planner.access import Access, Caller, allows, may_change_session
 from planner.db.access_sql import load_facts
-from planner.errors import AuthenticationError, PermissionDeniedError
+from planner.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
 ACCESS_KEY = "access"
 SESSION_COOKIE = "allervers_session"
@@ -79,6 +79,7 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     if access is None:  # unreachable once the app is built; refuse rather than allow
         raise PermissionDeniedError("Cette adresse ne déclare pas qui peut l'appeler.")
     if access in (Access.ANYONE, Access.SELF):
+        refuse_impossible_ids(connection)
         return
     caller = connection.scope.get("user")
     if not isinstance(caller, Caller):
@@ -88,6 +89,20 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         )
     if not allows(access, caller.role):
         raise PermissionDeniedError(REFUSALS[access])
+    refuse_impossible_ids(connection)
+
+
+LARGEST_ID = 2**31 - 1
+"""The largest number a row can have: ids are database integers (32-bit on PostgreSQL)."""
+
+
+def refuse_impossible_ids(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """A number in the path that no row can have (zero, negative, beyond a database integer) is
+    a missing id (404), answered before any query: PostgreSQL would refuse the comparison with a
+    data error, SQLite would find nothing; both now answer alike."""
+    for name, value in connection.path_params.items():
+        if isinstance(value, int) and not 1 <= value <= LARGEST_ID:
+            raise NotFoundError(f"Aucun élément n° {value} ({name}).")
 
 
 def route_handlers(app: Litestar) -> Iterable[tuple[str, HTTPRouteHandler]]:

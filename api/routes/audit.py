@@ -10,6 +10,7 @@ from litestar import Router, get
 from litestar.params import FromQuery, QueryParameter
 
 from api.deps import CallerDep, DbSession
+from api.guards import LARGEST_ID
 from planner.access import Access
 from planner.db.audit import list_entries
 
@@ -39,7 +40,7 @@ async def audit_list(
     ] = None,
     entity_id: FromQuery[int | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=LARGEST_ID)] = 0,
 ) -> list[AuditOut]:
     """Entries newest first, optionally about one kind of thing or one thing: all for admins;
     for managers, those about sessions, venues and campaigns of their territory, e-mails masked."""

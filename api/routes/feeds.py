@@ -114,7 +114,11 @@ async def feed_organisation(
 ) -> Response[bytes]:
     """Published sessions an organisation runs or joins, e.g. ``/feeds/organisation/3.ics``."""
     key = _key(filename)
-    org = await db_session.get(Organisation, int(key)) if key.isdigit() else None
+    org = (
+        await db_session.get(Organisation, int(key))
+        if key.isascii() and key.isdigit() and len(key) <= 9
+        else None
+    )
     if org is None:
         raise NotFoundError(f"Aucune organisation n° {key}.")
     return await _serve(

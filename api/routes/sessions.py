@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from api.deps import CallerDep, DbSession, Feeds, Now, Retention, Rules
 from api.examples import SeriesBody, SessionBody
 from api.feeds.conditional import respond
-from api.guards import session_editor_guard
+from api.guards import LARGEST_ID, session_editor_guard
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
 from api.schemas.session import (
@@ -93,7 +93,7 @@ async def session_list(
     staff: FromQuery[int | None] = None,
     status: FromQuery[SessionStatus | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=LARGEST_ID)] = 0,
 ) -> SessionPage:
     """Sessions by start time, filtered and paginated: those the caller sees (README, access
     table), each without staff, notes or outcome unless the caller sees it in full."""
@@ -135,7 +135,9 @@ async def session_detail(
     """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``),
     as much of it as the caller sees; 404, as for a missing number, when they may not see it."""
     number = session_ref.removesuffix(".ics")
-    if not number.isdigit() or len(number) > 9:  # beyond any id (and a database integer)
+    if (
+        not (number.isascii() and number.isdigit()) or len(number) > 9
+    ):  # beyond any id (and a database integer)
         raise NotFoundError(f"Aucune séance « {session_ref} ».")
     row, view = await session_queries.seen_session(
         db_session, int(number), caller=caller, now=now, retention=retention

@@ -45,7 +45,7 @@ def staff_snapshot(staff: Staff) -> dict[str, Any]:
 async def _check_organisation_fields(session: AsyncSession, values: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     siret = values.get("siret")
-    if siret is not None and not (len(siret) == 14 and siret.isdigit()):
+    if siret is not None and not (len(siret) == 14 and siret.isascii() and siret.isdigit()):
         errors["siret"] = "un SIRET compte 14 chiffres"
     venue_id = values.get("home_venue_id")
     if venue_id is not None and await session.get(Venue, venue_id) is None:
@@ -62,6 +62,7 @@ def _is_hhmm(value: str) -> bool:
     hours, _, minutes = value.partition(":")
     return (
         len(value) == 5
+        and value.isascii()
         and hours.isdigit()
         and minutes.isdigit()
         and 0 <= int(hours) < 24

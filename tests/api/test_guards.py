@@ -104,3 +104,32 @@ def test_openapi_declares_both_schemes_and_each_operations_security(client: Clie
     assert paths["/api/qpv"]["get"].get("security") is None
     assert paths["/api/audit"]["get"]["security"] == [{"bearer": []}, {"cookie": []}]
     assert paths["/api/sessions"]["post"]["security"] == [{"bearer": []}, {"cookie": []}]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/sessions/99999999999"),
+        ("GET", "/api/sessions/²"),
+        ("PATCH", "/api/sessions/99999999999"),
+        ("POST", "/api/sessions/99999999999/publish"),
+        ("GET", "/api/venues/-3"),
+        ("PATCH", "/api/staff/9223372036854775808"),
+        ("DELETE", "/api/tokens/0"),
+        ("GET", "/api/campaigns/2147483648"),
+    ],
+)
+def test_number_beyond_any_id_is_404(client: Client, team: Team, method: str, path: str) -> None:
+    """A number no row can have (not positive, or beyond a database integer) is a 404, as for a
+    missing id, on SQLite and PostgreSQL alike (never a 500 from an integer overflow)."""
+    answer = client.request(method, path, json={}, headers=team.headers("admin"))
+    assert (answer.status_code, answer.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
+
+
+def test_offset_beyond_any_row_is_refused(client: Client) -> None:
+    """An offset beyond a database integer is a 400 saying so, not a 500."""
+    answer = client.get("/api/sessions?offset=9223372036854775808")
+    assert answer.status_code == 400
