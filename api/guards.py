@@ -18,6 +18,7 @@ from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.schemas import LARGEST_ID
 from planner.access import Access, Caller, allows, may_change_session
 from planner.db.access_sql import load_facts
 from planner.errors import AuthenticationError, NotFoundError, PermissionDeniedError
@@ -90,10 +91,6 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     if not allows(access, caller.role):
         raise PermissionDeniedError(REFUSALS[access])
     refuse_impossible_ids(connection)
-
-
-LARGEST_ID = 2**31 - 1
-"""The largest number a row can have: ids are database integers (32-bit on PostgreSQL)."""
 
 
 def refuse_impossible_ids(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

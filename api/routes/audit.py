@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Router, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from api.deps import CallerDep, DbSession
-from api.guards import LARGEST_ID
+from api.schemas import LARGEST_ID, IdQuery
 from planner.access import Access
 from planner.db.audit import list_entries
 
@@ -38,7 +38,7 @@ async def audit_list(
             pattern=r"^(session|venue|organisation|staff|token|feed-token|campaign|partnership)$"
         ),
     ] = None,
-    entity_id: FromQuery[int | None] = None,
+    entity_id: IdQuery = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     offset: Annotated[int, QueryParameter(ge=0, le=LARGEST_ID)] = 0,
 ) -> list[AuditOut]:

@@ -14,6 +14,7 @@ from litestar.params import FromQuery, QueryParameter
 from api.coverage_png import render_png
 from api.deps import CallerDep, DbSession, Now
 from api.routes.territory import DEPARTMENT_PATTERN
+from api.schemas import IdQuery
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.access import Access
 from planner.clock import PARIS
@@ -59,7 +60,7 @@ async def provide_coverage(
     from_: From = None,
     to: To = None,
     kind: FromQuery[SessionKind | None] = None,
-    organisation: FromQuery[int | None] = None,
+    organisation: IdQuery = None,
     dep: Dep = None,
     epci: Epci = None,
     lapsed_after: LapsedAfter = DEFAULT_LAPSED_AFTER_DAYS,

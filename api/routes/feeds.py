@@ -17,6 +17,7 @@ from api.deps import CallerDep, DbSession, Feeds, Now
 from api.feeds.conditional import respond
 from api.feeds.middleware import feed_address
 from api.feeds.service import FeedService
+from api.schemas import IdQuery
 from planner.access import Access, require_caller
 from planner.db import tokens
 from planner.db.feeds import FeedSelection, check_selection
@@ -183,7 +184,7 @@ async def feed_public(
     commune: Annotated[str | None, QueryParameter(pattern=r"^(\d{5}|2[ABab]\d{3})$")] = None,
     kind: Annotated[SessionKind | None, QueryParameter()] = None,
     audience: Annotated[str | None, QueryParameter(pattern=TAG.pattern)] = None,
-    organisation: Annotated[int | None, QueryParameter(ge=1)] = None,
+    organisation: IdQuery = None,
     near: Annotated[str | None, QueryParameter(max_length=40)] = None,
     radius_km: Annotated[float, QueryParameter(gt=0, le=50)] = 2.0,
 ) -> Response[bytes]:

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from api.deps import AppSettings, CallerDep, DbSession, Now
 from api.examples import OrganisationBody, StaffBody
-from api.schemas import given_fields
+from api.schemas import IdQuery, given_fields
 from api.schemas.people import (
     OrganisationOut,
     OrganisationPatch,
@@ -87,7 +87,7 @@ async def organisation_update(
 
 @get("/", summary="Lister le personnel", opt={"access": Access.STAFF})
 async def staff_list(
-    db_session: DbSession, caller: CallerDep, organisation: FromQuery[int | None] = None
+    db_session: DbSession, caller: CallerDep, organisation: IdQuery = None
 ) -> list[StaffOut]:
     """Staff members, optionally of one organisation (staff only)."""
     require_caller(caller)

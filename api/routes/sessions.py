@@ -12,9 +12,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from api.deps import CallerDep, DbSession, Feeds, Now, Retention, Rules
 from api.examples import SeriesBody, SessionBody
 from api.feeds.conditional import respond
-from api.guards import LARGEST_ID, session_editor_guard
+from api.guards import session_editor_guard
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
-from api.schemas import given_fields
+from api.schemas import LARGEST_ID, IdQuery, given_fields
 from api.schemas.session import (
     BookingOut,
     Cancellation,
@@ -89,8 +89,8 @@ async def session_list(
     qpv: Annotated[str | None, QueryParameter(pattern=QPV_CODE_PATTERN)] = None,
     commune: Annotated[str | None, QueryParameter(pattern=INSEE_PATTERN)] = None,
     kind: FromQuery[SessionKind | None] = None,
-    organisation: FromQuery[int | None] = None,
-    staff: FromQuery[int | None] = None,
+    organisation: IdQuery = None,
+    staff: IdQuery = None,
     status: FromQuery[SessionStatus | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     offset: Annotated[int, QueryParameter(ge=0, le=LARGEST_ID)] = 0,

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+from litestar.params import QueryParameter
+
+LARGEST_ID = 2**31 - 1
+"""The largest number a row can have (ids are 32-bit database integers on PostgreSQL)."""
+Id = Annotated[int, msgspec.Meta(ge=1, le=LARGEST_ID)]
+"""A reference to a row in a request body: a number beyond any id is a 400 naming the field,
+never a database error."""
+IdQuery = Annotated[int | None, QueryParameter(ge=1, le=LARGEST_ID)]
+"""An optional reference to a row in a query string (``?organisation=3``), bounded alike."""
 
 
 def given_fields(patch: msgspec.Struct) -> dict[str, object]:

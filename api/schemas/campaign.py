@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from api.schemas import Id
 from api.schemas.people import Clock, Department, Name, Siren
 from planner.db.campaigns import venue_choices
 from planner.db.models import Campaign, CampaignPlan
@@ -41,7 +42,7 @@ class StaffIn(msgspec.Struct, forbid_unknown_fields=True):
     """A person: ISO weekdays they are free in the evening (1 is Monday), dates off, own
     weekly maximum."""
 
-    staff_id: int
+    staff_id: Id
     weekdays: list[IsoWeekday] = msgspec.field(default_factory=lambda: [1, 2, 3, 4, 5])
     exceptions: list[date] = []
     max_sessions_per_week: Visits | None = None
@@ -51,7 +52,7 @@ class VenuesIn(msgspec.Struct, forbid_unknown_fields=True):
     """The venues chosen for one QPV (others use the venues serving them)."""
 
     qpv_code: QpvCode
-    venue_ids: list[int]
+    venue_ids: list[Id]
 
 
 class CampaignCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,10 +61,10 @@ class CampaignCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     first_day: date
     last_day: date
-    organisations: list[int]
+    organisations: list[Id]
     department: Department | None = None
     epci: Siren | None = None
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     targets: list[TargetIn] | None = None
     min_visits: Visits = 1
     per: Per = "week"
@@ -90,7 +91,7 @@ class CampaignPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     name: Name | msgspec.UnsetType = msgspec.UNSET
     first_day: date | msgspec.UnsetType = msgspec.UNSET
     last_day: date | msgspec.UnsetType = msgspec.UNSET
-    organisations: list[int] | msgspec.UnsetType = msgspec.UNSET
+    organisations: list[Id] | msgspec.UnsetType = msgspec.UNSET
     department: Department | msgspec.UnsetType | None = msgspec.UNSET
     epci: Siren | msgspec.UnsetType | None = msgspec.UNSET
     targets: list[TargetIn] | msgspec.UnsetType | None = msgspec.UNSET

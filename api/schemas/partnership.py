@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from api.schemas import Id
 from api.schemas.session import OrganisationRef
 from planner.db.models import Partnership
 from planner.db.partnerships import status
@@ -14,7 +15,7 @@ from planner.db.partnerships import status
 class PartnerCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The organisation to become partners with."""
 
-    partner_id: int
+    partner_id: Id
 
 
 class Agreement(msgspec.Struct, frozen=True):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.schemas import Id
 from planner.db.models import ApiToken, Organisation, Staff
 from planner.session import OrganisationKind, Role
 
@@ -23,7 +24,7 @@ class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: OrganisationKind
     name: Name
     siret: Siret | None = None
-    home_venue_id: int | None = None
+    home_venue_id: Id | None = None
     evening_start: Clock | None = None
     evening_end: Clock | None = None
 
@@ -34,7 +35,7 @@ class OrganisationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_default
     kind: OrganisationKind | msgspec.UnsetType = msgspec.UNSET
     name: Name | msgspec.UnsetType = msgspec.UNSET
     siret: Siret | msgspec.UnsetType | None = msgspec.UNSET
-    home_venue_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    home_venue_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     evening_start: Clock | msgspec.UnsetType | None = msgspec.UNSET
     evening_end: Clock | msgspec.UnsetType | None = msgspec.UNSET
 
@@ -61,7 +62,7 @@ def organisation_out(org: Organisation) -> OrganisationOut:
 class StaffCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new staff member; managers may be given departments and EPCIs to oversee."""
 
-    organisation_id: int
+    organisation_id: Id
     name: Name
     email: Email
     role: Role
@@ -72,7 +73,7 @@ class StaffCreate(msgspec.Struct, forbid_unknown_fields=True):
 class StaffPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Changes to a staff member."""
 
-    organisation_id: int | msgspec.UnsetType = msgspec.UNSET
+    organisation_id: Id | msgspec.UnsetType = msgspec.UNSET
     name: Name | msgspec.UnsetType = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
@@ -111,7 +112,7 @@ class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A token to create for a staff member (admins), or for oneself without ``staff_id``."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    staff_id: int | None = None
+    staff_id: Id | None = None
 
 
 class TokenOut(msgspec.Struct, frozen=True):

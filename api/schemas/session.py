@@ -11,6 +11,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.schemas import Id
 from api.schemas.territory import Point
 from planner.booking_input import OutcomeInput, SessionInput
 from planner.db.models import OutreachSession
@@ -24,7 +25,7 @@ Moment = Annotated[
 ]
 Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Count = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
-StaffIds = Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
+StaffIds = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=20)]
 
 
 class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -34,10 +35,10 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: Title
     start: Moment
     end: Moment
-    venue_id: int
-    organisation_id: int
+    venue_id: Id
+    organisation_id: Id
     staff_ids: StaffIds
-    partner_ids: list[int] = []
+    partner_ids: list[Id] = []
     qpv_codes: list[str] | None = None
     audiences: list[Tag] = []
     capacity: Annotated[int, msgspec.Meta(ge=0)] | None = None
@@ -79,10 +80,10 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     title: Title | msgspec.UnsetType = msgspec.UNSET
     start: Moment | msgspec.UnsetType = msgspec.UNSET
     end: Moment | msgspec.UnsetType = msgspec.UNSET
-    venue_id: int | msgspec.UnsetType = msgspec.UNSET
-    organisation_id: int | msgspec.UnsetType = msgspec.UNSET
+    venue_id: Id | msgspec.UnsetType = msgspec.UNSET
+    organisation_id: Id | msgspec.UnsetType = msgspec.UNSET
     staff_ids: StaffIds | msgspec.UnsetType = msgspec.UNSET
-    partner_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
+    partner_ids: list[Id] | msgspec.UnsetType = msgspec.UNSET
     qpv_codes: list[str] | msgspec.UnsetType = msgspec.UNSET
     audiences: list[Tag] | msgspec.UnsetType = msgspec.UNSET
     capacity: Annotated[int, msgspec.Meta(ge=0)] | msgspec.UnsetType | None = msgspec.UNSET

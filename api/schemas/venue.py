@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.schemas import Id
 from api.schemas.session import OrganisationRef
 from api.schemas.territory import Point
 from geo.geocoding import Candidate
@@ -36,7 +37,7 @@ class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Capacity | None = None
     step_free: bool | None = None
     notes: Notes = ""
-    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    organisation_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     """The owning organisation; not given: the caller's. ``null`` (admins): a shared venue."""
 
     def to_input(self) -> VenueInput:
@@ -68,7 +69,7 @@ class VenuePatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     capacity: Capacity | msgspec.UnsetType | None = msgspec.UNSET
     step_free: bool | msgspec.UnsetType | None = msgspec.UNSET
     notes: Notes | msgspec.UnsetType = msgspec.UNSET
-    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    organisation_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     """Hand the venue to another organisation, or ``null``: make it shared (admins only)."""
 
 

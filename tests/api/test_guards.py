@@ -133,3 +133,58 @@ def test_offset_beyond_any_row_is_refused(client: Client) -> None:
     """An offset beyond a database integer is a 400 saying so, not a 500."""
     answer = client.get("/api/sessions?offset=9223372036854775808")
     assert answer.status_code == 400
+
+
+def _booking(venue: int, team: Team, **changes: object) -> dict[str, object]:
+    start, end = evening(26)
+    return {
+        "kind": "neighbourhood_session",
+        "title": "Permanence",
+        "start": start,
+        "end": end,
+        "venue_id": venue,
+        "organisation_id": team.mission_locale,
+        "staff_ids": [team.adviser, team.partner],
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "changes"),
+    [
+        ("/api/sessions", {"venue_id": 2**31}),
+        ("/api/sessions", {"staff_ids": [2**63]}),
+        ("/api/sessions", {"partner_ids": [2**40]}),
+        ("/api/organisations", {"kind": "mission_locale", "name": "X", "home_venue_id": 2**40}),
+        (
+            "/api/staff",
+            {"organisation_id": 2**31, "name": "Y", "email": "y@example.org", "role": "adviser"},
+        ),
+    ],
+)
+def test_body_reference_beyond_any_id_is_400(
+    client: Client, team: Team, path: str, changes: dict[str, object]
+) -> None:
+    """A reference in a complete body that no row can have is a 400 problem naming the field,
+    not a database error."""
+    body = _booking(create_venue(client, team), team, **changes) if "sessions" in path else changes
+    answer = client.post(path, json=body, headers=team.headers("admin"))
+    assert (answer.status_code, answer.headers["content-type"]) == (
+        400,
+        "application/problem+json",
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/sessions?staff=9223372036854775808",
+        "/api/sessions?organisation=2147483648",
+        "/api/audit?entity_id=2147483648",
+        "/api/staff?organisation=-1",
+    ],
+)
+def test_query_reference_beyond_any_id_is_400(client: Client, team: Team, query: str) -> None:
+    """A reference in the query string that no row can have is a 400 problem."""
+    answer = client.get(query, headers=team.headers("admin"))
+    assert answer.status_code == 400
