@@ -32,6 +32,7 @@ from api.errors import exception_handlers
 from api.feeds.middleware import feed_cache, forget_feeds_after_writes
 from api.feeds.service import FeedService
 from api.guards import access_guard, declare_access, openapi_components
+from api.input_check import refuse_unreadable_input
 from api.mail import MailSender
 from api.routes import ROUTERS
 from api.settings import Settings
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         exception_handlers=exception_handlers(),
+        before_request=refuse_unreadable_input,
         before_send=[forget_feeds_after_writes(feeds)],
         # the browser session is loaded first; the caller is resolved from it (or a bearer
         # token) before CSRF is checked and before a remembered feed is served (a revoked

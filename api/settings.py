@@ -76,6 +76,8 @@ class Settings:
     """Fixed margin added to every travel between two sessions."""
     max_evenings_per_week: int = 3
     """More evening sessions than this for one person in a week is a warning."""
+    booking_horizon_days: int = 730
+    """How many days ahead a session may be booked (beyond: refused, a likely typing error)."""
     qpv_revisit_days: int = 3
     """A QPV visited again within this many days is a warning."""
     feed_max_age: int = 300
@@ -143,7 +145,7 @@ class Settings:
         object.__setattr__(self, "geocoders", ",".join(names))
         if not 0 <= self.geocode_min_score <= 1:
             raise SettingsError("ALLERVERS_GEOCODE_MIN_SCORE doit être entre 0 et 1.")
-        for name in ("geocoder_timeout", "serve_radius_m", "plan_workers"):
+        for name in ("geocoder_timeout", "serve_radius_m", "plan_workers", "booking_horizon_days"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
         if self.plan_wait_seconds < 0:
@@ -175,6 +177,7 @@ class Settings:
             travel_speed_kmh=self.travel_speed_kmh,
             travel_margin=timedelta(minutes=self.travel_margin_minutes),
             max_evenings_per_week=self.max_evenings_per_week,
+            horizon=timedelta(days=self.booking_horizon_days),
             qpv_revisit_days=self.qpv_revisit_days,
             serve_radius_m=self.serve_radius_m,
             evening_window=EveningWindow(

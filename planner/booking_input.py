@@ -8,7 +8,7 @@ builds these values from its request schemas.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from planner.errors import InvalidInputError
 from planner.session import SessionKind, SessionStatus
@@ -34,6 +34,11 @@ class SessionInput:
     internal_notes: str = ""
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+"""Years a session can be in at all: outside, a date is a typing error, and date arithmetic
+near year 1 or 9999 overflows (the booking horizon, a rule, is much nearer)."""
+
+
 def check_session_input(data: SessionInput) -> None:
     """Refuse a session without title or staff, or with times lacking their zone."""
     errors: dict[str, str] = {}
@@ -43,6 +48,22 @@ def check_session_input(data: SessionInput) -> None:
         errors["staff_ids"] = "au moins un intervenant est nécessaire"
     if data.start.tzinfo is None or data.end.tzinfo is None:
         errors["start"] = "donnez l'heure avec son fuseau (ex. 2026-12-01T18:00:00+01:00)"
+    for name, moment in (("start", data.start), ("end", data.end)):
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            errors[name] = (
+                f"année {moment.year} hors des années possibles ({FIRST_YEAR}–{LAST_YEAR})"
+            )
+    if errors:
+        raise InvalidInputError(errors)
+
+
+def check_days(**days: date | None) -> None:
+    """Refuse days of a query (``from``, ``to``…) outside the possible years, by name."""
+    errors = {
+        name.rstrip("_"): f"année {day.year} hors des années possibles ({FIRST_YEAR}–{LAST_YEAR})"
+        for name, day in days.items()
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR
+    }
     if errors:
         raise InvalidInputError(errors)
 

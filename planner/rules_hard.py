@@ -17,7 +17,7 @@ from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus, Vio
 
 def check_inputs(case: Case) -> Iterator[Violation]:
     """Rule 1: end after start, duration (elapsed, not wall clock) within the kind's bounds,
-    no start in the past, no negative capacity."""
+    no start in the past nor beyond the booking horizon, no negative capacity."""
     booking, start, end, zone = case.booking, case.start, case.end, case.zone
     if not case.sound:
         yield Violation(
@@ -38,6 +38,14 @@ def check_inputs(case: Case) -> Iterator[Violation]:
             "dans-le-passe",
             f"Le début ({text.moment(start, zone)}) est déjà passé : on ne réserve pas dans "
             "le passé.",
+            field="start",
+        )
+    if start > case.now + case.settings.horizon:
+        yield Violation(
+            "trop-lointain",
+            f"Le début ({text.moment(start, zone)}) est à plus de "
+            f"{case.settings.horizon.days} jours : on ne réserve pas si loin à l'avance "
+            "(une erreur de saisie de l'année ?).",
             field="start",
         )
     if booking.capacity is not None and booking.capacity < 0:

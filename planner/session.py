@@ -144,6 +144,9 @@ class RuleSettings:
     """A venue farther than this from every QPV is a warning."""
     evening_window: EveningWindow = field(default_factory=EveningWindow)
     """Default window; an organisation may set its own."""
+    horizon: timedelta = timedelta(days=730)
+    """How far ahead a session may be booked: beyond, a date is a typing error (year 2062 for
+    2026), not a plan."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from api.routes.territory import DEPARTMENT_PATTERN
 from api.schemas import IdQuery
 from api.schemas.coverage import CoverageCollection, coverage_collection, coverage_csv
 from planner.access import Access
+from planner.booking_input import check_days
 from planner.clock import PARIS
 from planner.coverage_status import DEFAULT_LAPSED_AFTER_DAYS
 from planner.db.coverage import compute_coverage
@@ -67,6 +68,10 @@ async def provide_coverage(
 ) -> Coverage:
     """The coverage the three routes answer with: parameters validated into a filter, then
     the one service call (managers, coordinators and admins only)."""
+    try:
+        check_days(from_=from_, to=to)
+    except InvalidInputError as exc:
+        raise _bad(*next(iter(exc.errors.items()))) from None
     last = to or now.astimezone(PARIS).date()
     first = from_ or last - DEFAULT_PERIOD + timedelta(days=1)
     if last < first:

@@ -26,7 +26,7 @@ from api.schemas.session import (
     session_out,
 )
 from planner.access import Access, SessionView
-from planner.booking_input import SessionFilter
+from planner.booking_input import SessionFilter, check_days
 from planner.clock import PARIS
 from planner.db import booking, session_changes, session_queries
 from planner.db.booking import Booked
@@ -99,6 +99,7 @@ async def session_list(
     table), each without staff, notes or outcome unless the caller sees it in full."""
     if from_ and to and to < from_:
         raise InvalidInputError({"to": "le dernier jour précède le premier"})
+    check_days(from_=from_, to=to)
     filters = SessionFilter(
         start=_midnight(from_),
         end=_midnight(to + timedelta(days=1) if to else None),

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_audit_reader
@@ -28,6 +29,7 @@ from planner.db.models import (
     QpvEpci,
     Venue,
 )
+from planner.errors import ConflictError
 from planner.session import Role
 
 
@@ -77,14 +79,24 @@ async def audited(
     before: Snapshot,
     after: Callable[[Row], Snapshot] | Snapshot,
     now: datetime,
+    conflict: str | None = None,
 ) -> None:
     """Flush a created, changed or deleted row, then append its audit entry.
 
     The flush comes first so that a new row has its ``id`` (the entry's ``entity_id``) and
     ``after`` — a snapshot function called with the row, or a ready value — sees the row as
     stored. Every service that changes a row audits it through here.
+
+    ``conflict`` is the French reason to give when the flush breaks a unique constraint (a
+    name or e-mail taken by a concurrent request between the service's check and its write):
+    a :class:`ConflictError` (409) instead of a database error.
     """
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        if conflict is None:
+            raise
+        raise ConflictError(conflict) from None
     await _record(
         session,
         actor_id=actor_id,

@@ -105,6 +105,7 @@ async def create_organisation(
         before=None,
         after=organisation_snapshot,
         now=now,
+        conflict=f"Une organisation s'appelle déjà « {values['name']} ».",
     )
     return org
 
@@ -123,8 +124,14 @@ async def update_organisation(
     if "kind" in changes and isinstance(changes["kind"], OrganisationKind):
         changes = {**changes, "kind": changes["kind"].value}
     await _check_organisation_fields(session, changes)
-    for name, value in changes.items():
-        setattr(org, name, value.strip() if name == "name" else value)
+    name = changes["name"].strip() if "name" in changes else org.name
+    taken = f"Une organisation s'appelle déjà « {name} »."
+    if "name" in changes and await session.scalar(
+        select(Organisation.id).where(Organisation.name == name, Organisation.id != org.id)
+    ):
+        raise ConflictError(taken)
+    for field, value in changes.items():
+        setattr(org, field, value.strip() if field == "name" else value)
     org.updated_at = now
     await audited(
         session,
@@ -135,6 +142,7 @@ async def update_organisation(
         before=before,
         after=organisation_snapshot,
         now=now,
+        conflict=taken,
     )
     return org
 
@@ -196,6 +204,7 @@ async def create_staff(
         before=None,
         after=staff_snapshot,
         now=now,
+        conflict=f"Un membre du personnel utilise déjà l'adresse {email}.",
     )
     return staff
 
