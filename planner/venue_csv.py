@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from geo.text import fold
 from planner.errors import InvalidInputError
+from planner.spreadsheet import read_cell, safe_cell
 from planner.venue import KIND_LABELS, Address, VenueKind, check_venue
 
 COLUMNS = {
@@ -151,7 +152,7 @@ def read_venue_rows(text: str) -> tuple[list[str], list[VenueRow], list[Rejected
     accepted: list[VenueRow] = []
     rejected: list[RejectedRow] = []
     for line, raw in enumerate(reader, start=2):
-        cells = {k: v for k, v in raw.items() if k is not None and v is not None}
+        cells = {k: read_cell(v) for k, v in raw.items() if k is not None and v is not None}
         if not any(v.strip() for v in cells.values()):
             continue
         if None in raw:
@@ -172,7 +173,8 @@ def rejected_csv(header: list[str], rejected: list[RejectedRow]) -> str:
     number and the reason."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*header, "ligne", "erreur"])
+    writer.writerow([*(safe_cell(name) for name in header), "ligne", "erreur"])
     for row in rejected:
-        writer.writerow([*(row.cells.get(name, "") for name in header), row.line, row.reason])
+        cells = [safe_cell(row.cells.get(name, "")) for name in header]
+        writer.writerow([*cells, row.line, safe_cell(row.reason)])
     return out.getvalue()

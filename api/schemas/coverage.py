@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus
 from planner.db.coverage_values import Coverage, Figures, QpvCoverage
+from planner.spreadsheet import safe_cell
 
 DISPLAY_TOLERANCE_DEG = 0.0003
 """Simplification tolerance in degrees (about 30 m east-west, 33 m north-south here)."""
@@ -234,7 +235,8 @@ def coverage_csv(coverage: Coverage) -> bytes:
     for q in coverage.qpvs:
         f = q.figures
         writer.writerow(
-            (
+            safe_cell(cell)
+            for cell in (
                 q.code,
                 q.name,
                 q.department_code,

@@ -88,3 +88,13 @@ def test_rejected_csv_round_trips_to_the_reader() -> None:
         "France Travail, mairie, établissement scolaire, salle de sport, entreprise, "
         "association, autre"
     ]
+
+
+def test_rejected_csv_neutralises_formulas_and_reads_back() -> None:
+    """A formula typed as a venue name is written after an apostrophe (a spreadsheet shows it,
+    never runs it) and the file read again gives the name as typed."""
+    header = ["nom", "type", "adresse", "commune"]
+    cells = dict(zip(header, ['=HYPERLINK("x")', "piscine", "1 rue B", "Albert"], strict=True))
+    text = rejected_csv(header, [RejectedRow(3, "type inconnu", cells)])
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""x"")";piscine;1 rue B;Albert;3;type inconnu'
+    assert [r.cells["nom"] for r in read_venue_rows(text)[2]] == ['=HYPERLINK("x")']
