@@ -19,6 +19,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.access_log import loggable_path
 from geo.errors import GeoError, ReferenceDataError
 from geo.geocoding import GeocoderUnavailableError
 from planner.errors import (
@@ -270,7 +271,11 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     """Log an unexpected error with a request id and answer 500 without internals."""
     request_id = uuid.uuid4().hex
     logger.error(
-        "erreur interne %s sur %s %s", request_id, request.method, request.url.path, exc_info=exc
+        "erreur interne %s sur %s %s",
+        request_id,
+        request.method,
+        loggable_path(request.url.path),
+        exc_info=exc,
     )
     return problem(
         request,
