@@ -22,6 +22,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from api.access_log import loggable_path
 from geo.errors import GeoError, ReferenceDataError
 from geo.geocoding import GeocoderUnavailableError
+from planner.db.health import is_unavailable
 from planner.errors import (
     AddressNotFoundError,
     AmbiguousAddressError,
@@ -290,12 +291,26 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A database that cannot serve now (unreachable, locked, read-only) is a 503 with
+    ``Retry-After``, whichever route met it; anything else is an internal error (500)."""
+    if is_unavailable(exc):
+        logger.warning("base indisponible sur %s : %s", loggable_path(request.url.path), exc)
+        return domain_error_handler(
+            request,
+            DatabaseUnavailableError(
+                "La base de données ne peut pas servir pour le moment ; réessayez dans un instant."
+            ),
+        )
+    return internal_error_handler(request, exc)
+
+
 def exception_handlers() -> dict[type[Exception] | int, Any]:
     """The handlers to give Litestar, most specific first."""
     handlers: dict[type[Exception] | int, Any] = dict.fromkeys(ERROR_TABLE, domain_error_handler)
     handlers[ValidationException] = validation_handler
     handlers[HTTPException] = http_error_handler
-    handlers[Exception] = internal_error_handler
+    handlers[Exception] = unexpected_error_handler
     return handlers
 
 
