@@ -34,6 +34,7 @@ from api.feeds.service import FeedService
 from api.guards import access_guard, declare_access, openapi_components
 from api.input_check import refuse_unreadable_input
 from api.mail import MailSender
+from api.problems_doc import document_problems
 from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
@@ -199,4 +200,4 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         ),
         debug=settings.debug,
     )
-    return declare_access(app)
+    return document_problems(declare_access(app))

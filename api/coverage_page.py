@@ -116,6 +116,7 @@ def _account(viewer: Staff | None) -> str:
     summary="Carte de couverture des quartiers (gestionnaires)",
     opt={"access": Access.ANYONE},
     dependencies=VIEWER,
+    include_in_schema=False,
 )
 async def coverage_page(viewer: Viewer) -> Response[str]:
     """The coverage map page; its data comes from ``/api/coverage`` with the browser session

@@ -71,7 +71,12 @@ def _qpv_item(qpv: Qpv, note: str = "") -> str:
     )
 
 
-@get("/", summary="Trouver le calendrier de son quartier", opt={"access": Access.ANYONE})
+@get(
+    "/",
+    summary="Trouver le calendrier de son quartier",
+    opt={"access": Access.ANYONE},
+    include_in_schema=False,
+)
 async def calendars_page(
     db_session: DbSession,
     placer: Placer,
@@ -148,6 +153,7 @@ def _qr_svg(url: str) -> str:
     "/qpv/{code:str}",
     summary="S'abonner au calendrier d'un quartier",
     opt={"access": Access.ANYONE},
+    include_in_schema=False,
 )
 async def calendar_qpv_page(
     db_session: DbSession,

@@ -103,7 +103,12 @@ async def coverage_geojson(coverage: CoverageDep) -> CoverageCollection:
     return coverage_collection(coverage)
 
 
-@get("/coverage.csv", summary="Couverture des QPV (CSV)", opt={"access": Access.STAFF})
+@get(
+    "/coverage.csv",
+    summary="Couverture des QPV (CSV)",
+    opt={"access": Access.STAFF},
+    media_type="text/csv",
+)
 async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     """The same table for a spreadsheet: French column names, ``;`` separated, UTF-8 with BOM."""
     return Response(
@@ -113,7 +118,12 @@ async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     )
 
 
-@get("/coverage.png", summary="Carte de couverture (PNG)", opt={"access": Access.STAFF})
+@get(
+    "/coverage.png",
+    summary="Carte de couverture (PNG)",
+    opt={"access": Access.STAFF},
+    media_type="image/png",
+)
 async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
     """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
     filters = coverage.filters

@@ -53,7 +53,16 @@ async def _serve(
     return respond(request, feed, max_age=feeds.max_age)
 
 
-@get("/qpv/{filename:str}", summary="Calendrier d'un quartier (QPV)", opt={"access": Access.ANYONE})
+CALENDAR = "text/calendar"
+"""What every feed answers (RFC 5545), as the OpenAPI document says."""
+
+
+@get(
+    "/qpv/{filename:str}",
+    summary="Calendrier d'un quartier (QPV)",
+    opt={"access": Access.ANYONE},
+    media_type=CALENDAR,
+)
 async def feed_qpv(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -77,7 +86,12 @@ async def feed_qpv(
     )
 
 
-@get("/commune/{filename:str}", summary="Calendrier d'une commune", opt={"access": Access.ANYONE})
+@get(
+    "/commune/{filename:str}",
+    summary="Calendrier d'une commune",
+    opt={"access": Access.ANYONE},
+    media_type=CALENDAR,
+)
 async def feed_commune(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -105,6 +119,7 @@ async def feed_commune(
     "/organisation/{filename:str}",
     summary="Calendrier d'une organisation",
     opt={"access": Access.ANYONE},
+    media_type=CALENDAR,
 )
 async def feed_organisation(
     request: Request[Any, Any, Any],
@@ -133,7 +148,12 @@ async def feed_organisation(
     )
 
 
-@get("/kind/{filename:str}", summary="Calendrier d'un type d'action", opt={"access": Access.ANYONE})
+@get(
+    "/kind/{filename:str}",
+    summary="Calendrier d'un type d'action",
+    opt={"access": Access.ANYONE},
+    media_type=CALENDAR,
+)
 async def feed_kind(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -174,7 +194,12 @@ def _near(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
-@get("/public.ics", summary="Calendrier public combiné", opt={"access": Access.ANYONE})
+@get(
+    "/public.ics",
+    summary="Calendrier public combiné",
+    opt={"access": Access.ANYONE},
+    media_type=CALENDAR,
+)
 async def feed_public(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -215,6 +240,7 @@ async def feed_public(
     "/staff/{filename:str}",
     summary="Calendrier privé d'un intervenant",
     opt={"access": Access.SELF},
+    media_type=CALENDAR,
 )
 async def feed_staff(
     request: Request[Any, Any, Any],
