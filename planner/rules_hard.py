@@ -64,7 +64,7 @@ def check_conflicts(case: Case) -> Iterator[Violation]:
         for staff_id in sorted(staff_ids(booking) & staff_ids(other)):
             yield Violation(
                 "intervenant-deja-pris",
-                f"L'intervenant n° {staff_id} est déjà en séance "
+                f"{text.sentence(text.person(staff_id, booking, other))} est déjà en séance "
                 f"{text.interval(other_start, other_end, zone)} ({text.session_name(other)}).",
                 session_id=other.id,
                 field="staff",
@@ -73,7 +73,7 @@ def check_conflicts(case: Case) -> Iterator[Violation]:
         if other.place.venue_id == booking.place.venue_id:
             yield Violation(
                 "lieu-deja-pris",
-                f"Le lieu n° {booking.place.venue_id} est déjà réservé "
+                f"{text.sentence(text.venue(booking.place))} est déjà réservé "
                 f"{text.interval(other_start, other_end, zone)} ({text.session_name(other)}).",
                 session_id=other.id,
                 field="venue",
@@ -116,7 +116,7 @@ def check_placed(case: Case) -> Iterator[Violation]:
     if case.booking.status is SessionStatus.PUBLISHED and (place.lon is None or place.lat is None):
         yield Violation(
             "lieu-non-geolocalise",
-            f"Le lieu n° {place.venue_id} n'est pas placé sur la carte : une séance publiée "
+            f"{text.sentence(text.venue(place))} n'est pas placé sur la carte : une séance publiée "
             "doit avoir un lieu géolocalisé (adresse ou coordonnées).",
             field="venue",
         )

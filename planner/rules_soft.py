@@ -41,7 +41,8 @@ def check_evenings(case: Case) -> Iterator[Notice]:
         if count > limit:
             yield Notice(
                 "trop-de-soirees",
-                f"L'intervenant n° {staff_id} aurait {count} séances en soirée la semaine {week} "
+                f"{text.sentence(text.person(staff_id, booking))} aurait {count} séances en soirée "
+                f"la semaine {week} "
                 f"de {year}, au-delà des {limit} conseillées.",
             )
 
@@ -89,7 +90,7 @@ def check_outside_qpv(case: Case) -> Iterator[Notice]:
     )
     yield Notice(
         "lieu-hors-qpv",
-        f"Le lieu n° {place.venue_id} n'est dans aucun QPV et {nearest} (au-delà de "
+        f"{text.sentence(text.venue(place))} n'est dans aucun QPV et {nearest} (au-delà de "
         f"{text.distance(radius)}) : les habitants des quartiers y viendront moins.",
     )
 

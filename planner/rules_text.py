@@ -10,7 +10,27 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from planner.session import Booking
+from planner.session import Booking, Place
+
+
+def person(staff_id: int, *bookings: Booking) -> str:
+    """The person's name as one of ``bookings`` gives it (``Awa Diallo``), or
+    ``l'intervenant n° 18`` when none does."""
+    for booking in bookings:
+        for assignment in booking.staff:
+            if assignment.staff_id == staff_id and assignment.name:
+                return assignment.name
+    return f"l'intervenant n° {staff_id}"
+
+
+def venue(place: Place) -> str:
+    """``le lieu « Centre social Étouvie »``, or ``le lieu n° 3`` when its name is unknown."""
+    return f"le lieu « {place.name} »" if place.name else f"le lieu n° {place.venue_id}"
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter (to start a message)."""
+    return text[:1].upper() + text[1:]
 
 
 def session_name(other: Booking) -> str:

@@ -85,8 +85,9 @@ def check_travel(case: Case) -> Iterator[Violation]:
         for staff_id in sorted(shared):
             yield Violation(
                 "trajet-impossible",
-                f"L'intervenant n° {staff_id} ne peut pas aller à temps du lieu "
-                f"n° {origin.venue_id} au lieu n° {destination.venue_id} : "
+                f"{text.sentence(text.person(staff_id, case.booking, other))} ne peut pas aller "
+                f"à temps du {text.venue(origin).removeprefix('le ')} au "
+                f"{text.venue(destination).removeprefix('le ')} : "
                 f"{text.distance(short.metres)} à vol d'oiseau demandent "
                 f"{text.duration(short.needed)} (trajet et marge), il n'y a que "
                 f"{text.duration(short.gap)} entre cette séance et la {text.session_name(other)}.",

@@ -78,6 +78,8 @@ class Place:
     qpv_code: str | None
     """The QPV the venue lies in, if any."""
     nearest_qpv_distance_m: float | None
+    name: str = ""
+    """The venue's name, for messages people read (its number when unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ class Assignment:
 
     staff_id: int
     organisation_id: int
+    name: str = ""
+    """The person's name, for messages people read (their number when unknown)."""
 
 
 @dataclass(frozen=True, slots=True)

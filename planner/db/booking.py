@@ -75,11 +75,11 @@ async def resolve_parts(session: AsyncSession, data: SessionInput) -> Parts:
         errors["organisation_id"] = f"aucune organisation n° {data.organisation_id}"
     staff = list(await session.scalars(select(Staff).where(Staff.id.in_(set(data.staff_ids)))))
     missing = sorted(set(data.staff_ids) - {s.id for s in staff})
-    inactive = sorted(s.id for s in staff if not s.active)
+    inactive = sorted(s.name for s in staff if not s.active)
     if missing:
         errors["staff_ids"] = "intervenant(s) inconnu(s) : " + ", ".join(map(str, missing))
     elif inactive:
-        errors["staff_ids"] = "intervenant(s) désactivé(s) : " + ", ".join(map(str, inactive))
+        errors["staff_ids"] = "intervenant(s) désactivé(s) : " + ", ".join(inactive)
     partners = list(
         await session.scalars(
             select(Organisation).where(Organisation.id.in_(set(data.partner_ids)))
@@ -113,7 +113,7 @@ def new_booking(data: SessionInput, parts: Parts, status: SessionStatus) -> Book
         end=data.end,
         timezone=timezone_for(parts.venue.insee_code),
         place=venue_place(parts.venue),
-        staff=tuple(Assignment(s.id, s.organisation_id) for s in parts.staff),
+        staff=tuple(Assignment(s.id, s.organisation_id, s.name) for s in parts.staff),
         qpv_codes=parts.qpv_codes,
         organisation_id=parts.organisation.id,
         capacity=data.capacity,

@@ -82,6 +82,7 @@ async def _others(session: AsyncSession, booking: Booking) -> list[Booking]:
             Venue.lat,
             Venue.qpv_code,
             Venue.nearest_qpv_distance_m,
+            Venue.name,
         )
         .join(Venue, Venue.id == session_table.venue_id)
         .where(session_table.status != SessionStatus.CANCELLED.value)
@@ -110,12 +111,18 @@ async def _others(session: AsyncSession, booking: Booking) -> list[Booking]:
     qpvs: dict[int, list[str]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for sid, staff_id, org_id in await session.execute(
-            select(SessionStaff.session_id, SessionStaff.staff_id, SessionStaff.organisation_id)
+        for sid, staff_id, org_id, name in await session.execute(
+            select(
+                SessionStaff.session_id,
+                SessionStaff.staff_id,
+                SessionStaff.organisation_id,
+                Staff.name,
+            )
+            .join(Staff, Staff.id == SessionStaff.staff_id)
             .where(SessionStaff.session_id.in_(chunk))
             .order_by(SessionStaff.session_id, SessionStaff.staff_id)
         ):
-            staff[sid].append(Assignment(staff_id, org_id))
+            staff[sid].append(Assignment(staff_id, org_id, name))
         for sid, code in await session.execute(
             select(SessionQpv.session_id, SessionQpv.qpv_code)
             .where(SessionQpv.session_id.in_(chunk))
@@ -136,6 +143,7 @@ async def _others(session: AsyncSession, booking: Booking) -> list[Booking]:
                 lat=row[10],
                 qpv_code=row[11],
                 nearest_qpv_distance_m=row[12],
+                name=row[13],
             ),
             staff=tuple(staff[row[0]]),
             qpv_codes=tuple(qpvs[row[0]]),

@@ -64,6 +64,7 @@ def venue_place(venue: Venue) -> Place:
         lat=venue.lat,
         qpv_code=venue.qpv_code,
         nearest_qpv_distance_m=venue.nearest_qpv_distance_m,
+        name=venue.name,
     )
 
 
@@ -77,7 +78,7 @@ def as_booking(row: OutreachSession) -> Booking:
         end=row.end_at,
         timezone=row.timezone,
         place=venue_place(row.venue),
-        staff=tuple(Assignment(s.staff_id, s.organisation_id) for s in row.staff),
+        staff=tuple(Assignment(s.staff_id, s.organisation_id, s.member.name) for s in row.staff),
         qpv_codes=tuple(q.qpv_code for q in row.qpvs),
         organisation_id=row.organisation_id,
         capacity=row.capacity,

@@ -62,6 +62,24 @@ def test_readme_flow_book_then_refuse_conflict(client: Client, team: Team) -> No
     assert client.get("/api/sessions", headers=team.headers("adviser")).json()["total"] == 1
 
 
+def test_refusal_names_people_and_venues(client: Client, team: Team) -> None:
+    """The reasons of a refusal name the people and the venue, never their numbers."""
+    venue = create_venue(client, team)
+    first = client.post(
+        "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
+    ).json()["session"]
+    again = client.post(
+        "/api/sessions", json=_session(team, venue), headers=team.headers("adviser")
+    )
+    when = "de 18:00 à 21:30 le " + first["start"][8:10] + "/" + first["start"][5:7] + "/"
+    when += first["start"][:4] + f" (séance n° {first['id']})."
+    assert sorted(v["message"] for v in again.json()["violations"]) == [
+        f"Le lieu « Centre social d'Etouvie (test) » est déjà réservé {when}",
+        f"Personne de test (adviser) est déjà en séance {when}",
+        f"Personne de test (partner) est déjà en séance {when}",
+    ]
+
+
 def test_neighbourhood_session_needs_a_pair(client: Client, team: Team) -> None:
     """One adviser alone is refused with 422, naming the staff field."""
     venue = create_venue(client, team)
