@@ -19,17 +19,21 @@ from api.schemas.session import (
     BookingOut,
     Cancellation,
     OutcomeIn,
+    SeriesCreate,
     SessionOut,
     SessionPage,
     SessionPatch,
+    VerdictOut,
     notices_out,
     session_out,
+    verdict_out,
 )
 from planner.access import Access, SessionView
 from planner.booking_input import SessionFilter, check_days
 from planner.clock import PARIS
 from planner.db import booking, session_changes, session_queries
 from planner.db.booking import Booked
+from planner.db.booking_check import check_booking
 from planner.errors import InvalidInputError, NotFoundError
 from planner.rules import series_starts
 from planner.session import SessionKind, SessionStatus
@@ -61,14 +65,46 @@ async def series_create(
 ) -> list[BookingOut]:
     """Book ``count`` sessions every ``interval_days`` days at the same local time, all or none."""
     first = data.to_input()
-    venue_zone = await session_queries.venue_timezone(db_session, first.venue_id)
-    starts = series_starts(
-        first.start, count=data.count, interval_days=data.interval_days, timezone=venue_zone
-    )
+    starts = await _starts(db_session, data)
     results = await booking.book_series(
         db_session, first, starts, caller=caller, settings=rules, now=now, publish=data.publish
     )
     return [_booked(r) for r in results]
+
+
+async def _starts(db_session: DbSession, data: SeriesCreate) -> list[datetime]:
+    """The starts of a series' occurrences, at the same local time at its venue."""
+    first = data.to_input()
+    venue_zone = await session_queries.venue_timezone(db_session, first.venue_id)
+    return series_starts(
+        first.start, count=data.count, interval_days=data.interval_days, timezone=venue_zone
+    )
+
+
+@post(
+    "/check",
+    status_code=HTTP_200_OK,
+    summary="Vérifier une réservation sans réserver",
+    opt={"access": Access.BOOKER},
+)
+async def session_check(
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, data: SeriesBody
+) -> VerdictOut:
+    """What booking this session (``count`` > 1: this series) would answer — input errors by
+    field, violations with the field each concerns, notices — without booking anything: the
+    booking form's live check. The booking itself judges again."""
+    first = data.to_input()
+    starts = await _starts(db_session, data) if data.count > 1 else []
+    verdict = await check_booking(
+        db_session,
+        first,
+        caller=caller,
+        settings=rules,
+        now=now,
+        publish=data.publish,
+        starts=starts,
+    )
+    return verdict_out(verdict)
 
 
 def _midnight(value: date | None) -> datetime | None:
@@ -240,6 +276,7 @@ sessions_router = Router(
     path="/api/sessions",
     route_handlers=[
         session_create,
+        session_check,
         session_list,
         session_detail,
         session_update,

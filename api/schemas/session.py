@@ -14,6 +14,7 @@ import msgspec
 from api.schemas import Id
 from api.schemas.territory import Point
 from planner.booking_input import OutcomeInput, SessionInput
+from planner.db.booking_check import Verdict
 from planner.db.models import OutreachSession
 from planner.session import SESSION_KIND_LABELS, Notice, SessionKind, SessionStatus, Violation
 
@@ -268,3 +269,41 @@ def violation_out(violation: Violation) -> dict[str, object]:
 
 
 STATUS_VALUES = [s.value for s in SessionStatus]
+
+
+class ViolationOut(msgspec.Struct, frozen=True):
+    """A hard rule a booking would break, with the form field it concerns (``None``: the
+    booking as a whole)."""
+
+    code: str
+    message: str
+    session_id: int | None
+    field: str | None
+
+
+class FieldErrorOut(msgspec.Struct, frozen=True):
+    """A refused value of the request, by field."""
+
+    field: str
+    detail: str
+
+
+class VerdictOut(msgspec.Struct, frozen=True):
+    """What booking would say, nothing being booked: ``ok`` when it would be made."""
+
+    ok: bool
+    errors: list[FieldErrorOut]
+    violations: list[ViolationOut]
+    notices: list[NoticeOut]
+
+
+def verdict_out(verdict: Verdict) -> VerdictOut:
+    """Present a verdict."""
+    return VerdictOut(
+        ok=verdict.ok,
+        errors=[FieldErrorOut(f, d) for f, d in verdict.errors.items()],
+        violations=[
+            ViolationOut(v.code, v.message, v.session_id, v.field) for v in verdict.violations
+        ],
+        notices=notices_out(verdict.notices),
+    )

@@ -33,6 +33,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/qpv/{code}",
         "/api/series",
         "/api/sessions",
+        "/api/sessions/check",
         "/api/sessions/{session_id}",
         "/api/sessions/{session_id}/cancel",
         "/api/sessions/{session_id}/outcome",
