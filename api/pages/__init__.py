@@ -3,8 +3,8 @@ and render a Jinja template of ``api/templates/`` (one base layout)."""
 
 from __future__ import annotations
 
-from api.pages import account, calendars, home, signin
+from api.pages import account, booking, calendars, home, signin
 
-ROUTERS = [home.router, calendars.router, signin.router, account.router]
+ROUTERS = [home.router, calendars.router, signin.router, account.router, booking.router]
 
 __all__ = ["ROUTERS"]

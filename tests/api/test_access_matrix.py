@@ -123,6 +123,8 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/reinitialisation/{secret:str}", "POST"): _form,
     ("/mes-jetons", "POST"): _form,
     ("/mes-jetons/{token_id:int}/revocation", "POST"): _own_token_form,
+    ("/reserver", "POST"): _form,
+    ("/reserver/verification", "POST"): _form,
 }
 """Answers the route's level alone does not give. Routes not listed here answer by level."""
 
@@ -149,7 +151,7 @@ PATHS = {
     "/api/organisations/{organisation_id:int}/partners/{partner_id:int}", "/connexion",
     "/deconnexion", "/mot-de-passe-oublie", "/invitation/{secret:str}",
     "/reinitialisation/{secret:str}", "/accessibilite", "/mes-jetons",
-    "/mes-jetons/{token_id:int}/revocation", "/",
+    "/mes-jetons/{token_id:int}/revocation", "/", "/reserver", "/reserver/verification",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -284,5 +286,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 146
+MATRIX_SIZE = 8 * 151
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

@@ -1,0 +1,215 @@
+"""``/reserver``: book a session in the browser, the rules checked while the form is filled.
+
+The page posts to itself (it works without JavaScript); htmx posts the same form to
+``/reserver/verification`` on every change and places the verdict of
+:func:`planner.db.booking_check.check_booking` — the service behind ``POST
+/api/sessions/check`` — next to the fields. Booking calls the services behind ``POST
+/api/sessions`` and ``POST /api/series``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from litestar import Router, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
+from litestar.response import Redirect, Template
+
+from api.deps import CallerDep, DbSession, Now, Retention, Rules
+from api.pages.base import VIEWER, Viewer, page
+from api.pages.booking_choices import choices, prefill
+from api.pages.booking_form import FIELDS, BookingForm, form_field, read_booking_form
+from planner.access import Access
+from planner.db import booking, session_queries
+from planner.db.booking_check import Verdict, check_booking
+from planner.errors import BookingRefusedError, InvalidInputError
+from planner.rules import series_starts
+from planner.session import Notice, Violation
+
+SIGN_IN = "/connexion?suivant=/reserver"
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+FormData = Annotated[dict[str, Any], Form]
+
+
+async def _zone(db_session: DbSession, data: dict[str, Any]) -> ZoneInfo:
+    """The wall-clock zone of the chosen venue (Paris when none is chosen yet)."""
+    venue = str(data.get("venue_id", ""))
+    if venue.isascii() and venue.isdigit() and len(venue) <= 9:
+        try:
+            return ZoneInfo(await session_queries.venue_timezone(db_session, int(venue)))
+        except InvalidInputError:
+            pass
+    return ZoneInfo("Europe/Paris")
+
+
+def _by_field(
+    errors: dict[str, str], violations: tuple[Violation, ...], notices: tuple[Notice, ...]
+) -> dict[str, list[dict[str, str]]]:
+    """Every message placed by the field it concerns (``""``: the form as a whole)."""
+    placed: dict[str, list[dict[str, str]]] = {name: [] for name in ("", *FIELDS)}
+    for name, detail in errors.items():
+        placed[form_field(name)].append({"kind": "erreur", "text": detail})
+    for violation in violations:
+        placed[form_field(violation.field)].append({"kind": "erreur", "text": violation.message})
+    for notice in notices:
+        placed[""].append({"kind": "avertissement", "text": notice.message})
+    return placed
+
+
+async def _form_page(
+    db_session: DbSession,
+    viewer: Any,
+    rules: Rules,
+    values: dict[str, Any],
+    *,
+    verdict: Verdict | None = None,
+    status: int = 200,
+    notice: str | None = None,
+) -> Template:
+    errors = verdict.errors if verdict else {}
+    placed = _by_field(
+        errors, verdict.violations if verdict else (), verdict.notices if verdict else ()
+    )
+    count = sum(1 for items in placed.values() for i in items if i["kind"] == "erreur")
+    return page(
+        "reserver.html",
+        title="Réserver une séance",
+        viewer=viewer,
+        current="/reserver",
+        status=status,
+        values=values,
+        placed=placed,
+        problems=count,
+        checked=verdict is not None,
+        notice=notice,
+        error=f"Réservation impossible : {count} problème(s) à corriger." if count else None,
+        **await choices(db_session, viewer, rules),
+    )
+
+
+@get("/", opt={"access": Access.BOOKER}, include_in_schema=False)
+async def booking_page(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    retention: Retention,
+    depuis: FromQuery[str | None] = None,
+    lieu: FromQuery[str | None] = None,
+) -> Template | Redirect:
+    """The empty form (today + 7 days, 18:00–21:00, the person ticked), or a copy of a session
+    the person may read (``?depuis=``), or with a venue chosen (``?lieu=``)."""
+    if viewer is None:
+        return Redirect(path=SIGN_IN, status_code=303)
+    values, notice = await prefill(
+        db_session, viewer, caller, now=now, retention=retention, source=depuis, venue=lieu
+    )
+    return await _form_page(db_session, viewer, rules, values, notice=notice)
+
+
+async def _book(
+    db_session: DbSession, caller: CallerDep, rules: Rules, now: Now, form: BookingForm
+) -> int | None:
+    """Book what the form asks (one session or a weekly series): the first session's id, or
+    ``None`` for a series (its sessions are in the agenda)."""
+    request = form.request
+    if request is None:  # only called once the form was read without error
+        raise InvalidInputError({"title": "formulaire incomplet"})
+    first = request.to_input()
+    if request.count == 1:
+        booked = await booking.book_session(
+            db_session, first, caller=caller, settings=rules, now=now, publish=request.publish
+        )
+        return booked.row.id
+    zone = await session_queries.venue_timezone(db_session, first.venue_id)
+    starts = series_starts(first.start, count=request.count, interval_days=7, timezone=zone)
+    await booking.book_series(
+        db_session, first, starts, caller=caller, settings=rules, now=now, publish=request.publish
+    )
+    return None
+
+
+@post("/", opt={"access": Access.BOOKER}, include_in_schema=False, status_code=303)
+async def book_from_page(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    data: FormData,
+) -> Template | Redirect:
+    """Book, then go to the session's page (a series: to the agenda); refused, the form again
+    with every reason by its field and every value kept, nothing booked (a 422 answer is never
+    committed: the locks taken to judge are released with the transaction)."""
+    if viewer is None or caller is None:
+        return Redirect(path=SIGN_IN, status_code=303)
+    form = read_booking_form(
+        data, organisation_id=viewer.organisation_id, zone=await _zone(db_session, data)
+    )
+    if form.errors:
+        return await _form_page(
+            db_session, viewer, rules, form.values, verdict=Verdict(form.errors), status=422
+        )
+    try:
+        session_id = await _book(db_session, caller, rules, now, form)
+    except BookingRefusedError as refused:
+        verdict = Verdict({}, tuple(refused.violations))
+        return await _form_page(db_session, viewer, rules, form.values, verdict=verdict, status=422)
+    except InvalidInputError as invalid:
+        verdict = Verdict(dict(invalid.errors))
+        return await _form_page(db_session, viewer, rules, form.values, verdict=verdict, status=422)
+    if session_id is None:
+        return Redirect(path="/agenda?reservee=serie", status_code=303)
+    return Redirect(path=f"/agenda/seances/{session_id}?reservee=1", status_code=303)
+
+
+@post("/verification", opt={"access": Access.BOOKER}, include_in_schema=False, status_code=200)
+async def check_from_page(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    data: FormData,
+) -> Template:
+    """The live verdict on the form as it stands (htmx): the summary, each field's messages
+    (out-of-band) and what the button says. Nothing is written."""
+    organisation = viewer.organisation_id if viewer is not None else 0
+    form = read_booking_form(data, organisation_id=organisation, zone=await _zone(db_session, data))
+    if form.errors or form.request is None:
+        verdict = Verdict(form.errors)
+    else:
+        request = form.request
+        first = request.to_input()
+        starts = []
+        if request.count > 1:
+            zone = await session_queries.venue_timezone(db_session, first.venue_id)
+            starts = series_starts(first.start, count=request.count, interval_days=7, timezone=zone)
+        verdict = await check_booking(
+            db_session,
+            first,
+            caller=caller,
+            settings=rules,
+            now=now,
+            publish=request.publish,
+            starts=starts,
+        )
+    placed = _by_field(verdict.errors, verdict.violations, verdict.notices)
+    problems = sum(1 for items in placed.values() for i in items if i["kind"] == "erreur")
+    return Template(
+        template_name="_verdict.html",
+        context={"placed": placed, "problems": problems, "checked": True, "count": 0},
+    )
+
+
+router = Router(
+    path="/reserver",
+    route_handlers=[booking_page, book_from_page, check_from_page],
+    dependencies=VIEWER,
+    tags=["pages"],
+)
+
+__all__ = ["router"]
