@@ -3,8 +3,16 @@ and render a Jinja template of ``api/templates/`` (one base layout)."""
 
 from __future__ import annotations
 
-from api.pages import account, booking, calendars, home, signin
+from api.pages import account, agenda, booking, calendars, home, session, signin
 
-ROUTERS = [home.router, calendars.router, signin.router, account.router, booking.router]
+ROUTERS = [
+    home.router,
+    calendars.router,
+    signin.router,
+    account.router,
+    booking.router,
+    session.router,
+    agenda.router,
+]
 
 __all__ = ["ROUTERS"]

@@ -27,7 +27,7 @@ from planner.errors import (
     TooManyAttemptsError,
 )
 
-HOME = "/mes-jetons"
+HOME = "/agenda"
 
 
 @dataclass

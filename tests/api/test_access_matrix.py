@@ -101,7 +101,15 @@ def _own_token_form(who: str, method: str) -> str | None:
     return _form(who, method) or _own_token(who, method)
 
 
-FORMS = frozenset({_form, _sign_in, _own_token_form})
+def _draft_form(who: str, method: str) -> str | None:
+    """A session page's form: CSRF first, then only those who change the draft (those who do
+    not even see it get a 404 as for a missing one)."""
+    if who == "anonymous" and method == "POST":
+        return "403"
+    return _draft_read(who, method) or _draft_write(who, method)
+
+
+FORMS = frozenset({_form, _sign_in, _own_token_form, _draft_form})
 """Rules of the pages' forms, where the CSRF check answers before any access check."""
 
 RESOURCE_RULES: dict[tuple[str, str], Expect] = {
@@ -125,6 +133,11 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/mes-jetons/{token_id:int}/revocation", "POST"): _own_token_form,
     ("/reserver", "POST"): _form,
     ("/reserver/verification", "POST"): _form,
+    ("/agenda/seances/{session_id:int}", "GET"): _draft_read,
+    ("/agenda/seances/{session_id:int}/deplacement", "POST"): _draft_form,
+    ("/agenda/seances/{session_id:int}/publication", "POST"): _draft_form,
+    ("/agenda/seances/{session_id:int}/annulation", "POST"): _draft_form,
+    ("/agenda/seances/{session_id:int}/bilan", "POST"): _draft_form,
 }
 """Answers the route's level alone does not give. Routes not listed here answer by level."""
 
@@ -152,6 +165,9 @@ PATHS = {
     "/deconnexion", "/mot-de-passe-oublie", "/invitation/{secret:str}",
     "/reinitialisation/{secret:str}", "/accessibilite", "/mes-jetons",
     "/mes-jetons/{token_id:int}/revocation", "/", "/reserver", "/reserver/verification",
+    "/agenda", "/agenda/seances/{session_id:int}", "/agenda/seances/{session_id:int}/deplacement",
+    "/agenda/seances/{session_id:int}/publication", "/agenda/seances/{session_id:int}/annulation",
+    "/agenda/seances/{session_id:int}/bilan",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -286,5 +302,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 151
+MATRIX_SIZE = 8 * 163
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

@@ -60,7 +60,7 @@ def sign_up(client: Client, settings: Settings, staff_id: int) -> None:
     assert (page.status_code, answer.status_code, answer.headers["location"]) == (
         200,
         303,
-        "/mes-jetons",
+        "/agenda",
     )
 
 

@@ -36,7 +36,7 @@ def test_invited_manager_signs_in_sees_coverage_and_signs_out(
     page.get_by_label("Nouveau mot de passe").fill(PASSWORD)
     page.get_by_label("Confirmer le mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
-    page.wait_for_url(f"{live_server}/mes-jetons")
+    page.wait_for_url(f"{live_server}/agenda")
     who = page.locator(".qui").inner_text()
     page.goto(f"{live_server}/couverture")
     page.wait_for_selector("body[data-charge=oui]")
@@ -66,7 +66,7 @@ def test_repeated_failures_lock_the_account(
     page.get_by_label("Nouveau mot de passe").fill(PASSWORD)
     page.get_by_label("Confirmer le mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
-    page.wait_for_url(f"{live_server}/mes-jetons")
+    page.wait_for_url(f"{live_server}/agenda")
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{live_server}/connexion?sortie=1")
     alerts = []
