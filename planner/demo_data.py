@@ -200,6 +200,12 @@ PLANS: tuple[Plan, ...] = (
          ("h", "j"), (-2, TUE, "14:00", "16:00", 0),
          (outcome(12, 7, 2, 1, 9, "Sept femmes jusque-là inconnues des services."),),
          ("cs_et",), ("femmes", "rsa"), 15),
+    # The demo adviser's own evenings: last week's, ended without its outcome (to fill in), and
+    # next week's, in her agenda.
+    Plan("Permanence emploi des Sables (démo)", NEIGHBOURHOOD, "ml", "sables", ("a", "d"),
+         (-1, MON, "18:00", "21:00", 0), (PUBLISHED,), ("cs_cl",), ("16-25",), 30),
+    Plan("Permanence emploi des Sables (démo)", NEIGHBOURHOOD, "ml", "sables", ("a", "d"),
+         (1, MON, "18:00", "21:00", 0), (PUBLISHED,), ("cs_cl",), ("16-25",), 30),
     Plan("Prépa-apprentissage : réunion d'information (démo)", INFO, "e2c", "e2c_lille",
          ("n", "o"), (2, TUE, "14:00", "16:00", 0), (DRAFT,), ("ft_rx",), ("16-25",), 25),
     *_week(f"{CAMPAIGN}, nouvelle édition", 3, (

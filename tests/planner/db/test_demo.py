@@ -40,7 +40,7 @@ EXPECTED = DemoReport(
     staff=16,
     venues=8,
     drafts=4,
-    published=11,
+    published=13,
     completed=12,
     cancelled=2,
     outcomes=12,
@@ -122,8 +122,9 @@ def test_load_demo_into_empty_database_creates_the_dataset(
 
 
 def test_load_demo_sessions_pass_the_rules_and_have_their_lifecycle(database_url: str) -> None:
-    """Past sessions are completed with an outcome (or cancelled), future ones are drafts or
-    published (or cancelled), and every held session passes every hard rule as booked."""
+    """Past sessions are completed with an outcome, cancelled, or — one, the demo adviser's
+    last evening — published and waiting for its outcome; future ones are drafts or published
+    (or cancelled); every held session passes every hard rule as booked."""
     now = datetime.now(UTC)
     _load(database_url, now)
 
@@ -155,6 +156,7 @@ def test_load_demo_sessions_pass_the_rules_and_have_their_lifecycle(database_url
         {
             ("completed", True, True),
             ("cancelled", True, False),
+            ("published", True, False),
             ("draft", False, False),
             ("published", False, False),
             ("cancelled", False, False),
