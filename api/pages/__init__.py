@@ -3,7 +3,7 @@ and render a Jinja template of ``api/templates/`` (one base layout)."""
 
 from __future__ import annotations
 
-from api.pages import account, agenda, booking, calendars, home, session, signin
+from api.pages import account, agenda, booking, calendars, home, my_calendar, session, signin
 
 ROUTERS = [
     home.router,
@@ -13,6 +13,7 @@ ROUTERS = [
     booking.router,
     session.router,
     agenda.router,
+    my_calendar.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -147,3 +147,23 @@ def test_workspace_pages_fit_a_phone(
         1,
         [],
     )
+
+
+def test_private_calendar_address_with_qr_code(
+    live_server: str, demo_team: Team, database_url: str, chromium: Any
+) -> None:
+    """Mon calendrier: the address is created by keyboard, shown with its QR code, and the page
+    passes the audit at phone width."""
+    page = open_page(chromium, f"{live_server}/connexion", [], phone=True)
+    sign_in(page, live_server, database_url, ADVISER, then="/agenda")
+    page.goto(f"{live_server}/mon-calendrier")
+    page.get_by_role("button", name="Créer mon adresse").press("Enter")
+    page.get_by_label("Adresse pour Outlook, Google Agenda ou Thunderbird").wait_for()
+    address = page.get_by_label("Adresse pour Outlook, Google Agenda ou Thunderbird").input_value()
+    qr_shown = page.get_by_role("img", name="Code QR de l'adresse de votre calendrier privé")
+    assert (
+        address.startswith(f"{live_server}/feeds/staff/cal_"),
+        qr_shown.is_visible(),
+        accessibility_findings(page),
+        overflows(page),
+    ) == (True, True, [], False)
