@@ -21,11 +21,12 @@ from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_form import form_field
 from api.pages.session_view import DONE, session_context
-from planner.access import Access, SessionView, may_change_session
+from planner.access import Access, SessionView, may_change_session, may_read_history
 from planner.booking_input import OutcomeInput
 from planner.db import session_changes, session_queries
 from planner.db.access_sql import load_facts
 from planner.db.models import Staff
+from planner.db.session_history import session_history
 from planner.errors import BookingRefusedError, InvalidInputError
 from planner.session import SessionStatus
 
@@ -58,6 +59,11 @@ async def _page(
         db_session, session_id, caller=caller, now=now, retention=retention
     )
     facts = (await load_facts(db_session, [session_id]))[session_id]
+    history = (
+        await session_history(db_session, session_id, zone=ZoneInfo(row.timezone))
+        if may_read_history(caller, facts, view)
+        else None
+    )
     context = await session_context(
         db_session,
         row,
@@ -76,6 +82,7 @@ async def _page(
         errors=errors or {},
         notice=notice,
         error=f"Modification impossible : {problems} problème(s) à corriger." if problems else None,
+        history=history,
         **context,
     )
 

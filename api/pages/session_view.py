@@ -60,6 +60,7 @@ async def session_context(
     typed = values or {}
     return {
         "session": row,
+        "zone": zone,
         "kind_label": SESSION_KIND_LABELS[SessionKind(row.kind)],
         "session_status": status.value,
         "status_label": STATUS_LABELS[status],

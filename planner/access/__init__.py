@@ -12,7 +12,13 @@ from planner.access.caller import (
     require_session_editor,
 )
 from planner.access.levels import Access
-from planner.access.sessions import SessionFacts, SessionView, may_change_session, session_view
+from planner.access.sessions import (
+    SessionFacts,
+    SessionView,
+    may_change_session,
+    may_read_history,
+    session_view,
+)
 
 __all__ = [
     "Access",
@@ -21,6 +27,7 @@ __all__ = [
     "SessionView",
     "allows",
     "may_change_session",
+    "may_read_history",
     "require_admin",
     "require_audit_reader",
     "require_booker",

@@ -109,6 +109,14 @@ def may_change_session(caller: Caller | None, facts: SessionFacts) -> bool:
     )
 
 
+def may_read_history(caller: Caller | None, facts: SessionFacts, view: SessionView) -> bool:
+    """Whether ``caller`` reads the session's history (its audit entries, on its page): those
+    who may change it, and managers who see it in full (their territory's sessions)."""
+    if may_change_session(caller, facts):
+        return True
+    return caller is not None and caller.role is Role.MANAGER and view is SessionView.FULL
+
+
 C = TypeVar("C", Violation, Notice)
 
 UNSEEN_SESSION = "séance d'une autre organisation"

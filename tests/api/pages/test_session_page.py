@@ -147,3 +147,24 @@ def test_other_organisations_draft_is_not_found(
     sign_up(client, settings, team.partner)
     answer = client.get(f"/agenda/seances/{session_id}", headers={"Accept": "text/html"})
     assert answer.status_code == 404
+
+
+def test_history_tells_who_changed_what_by_name(
+    client: Client, settings: Settings, team: Team
+) -> None:
+    """After a move, the history lists the booking then the change of start, by the adviser's
+    name, with the old and new times."""
+    venue = create_venue(client, team)
+    session_id = _book(client, team, venue, 20)
+    sign_up(client, settings, team.adviser)
+    token = csrf(client.get(f"/agenda/seances/{session_id}").text)
+    day = (datetime.now(PARIS).date() + timedelta(days=22)).isoformat()
+    form = {"_csrf_token": token, "day": day, "start_time": "18:00", "end_time": "21:00"}
+    client.post(f"/agenda/seances/{session_id}/deplacement", data={**form, "venue_id": str(venue)})
+    text = _text(client.get(f"/agenda/seances/{session_id}").text).split("Historique")[1]
+    old = datetime.now(PARIS).date() + timedelta(days=20)
+    assert "Réservée par Personne de test (adviser)" in text
+    assert (
+        f"Modifiée par Personne de test (adviser) Début : {old:%d/%m/%Y} 18:00 → "
+        f"{old + timedelta(days=2):%d/%m/%Y} 18:00" in text
+    )

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from planner.access import Caller, SessionFacts, SessionView, may_change_session, session_view
+from planner.access import (
+    Caller,
+    SessionFacts,
+    SessionView,
+    may_change_session,
+    may_read_history,
+    session_view,
+)
 from planner.access.sessions import publicly_visible
 from planner.session import Role, SessionStatus
 
@@ -169,6 +176,25 @@ def test_whoever_may_change_a_session_sees_all_of_it() -> None:
         if may_change_session(caller, facts)
         and session_view(caller, facts, now=NOW, retention=RETENTION) is not SessionView.FULL
     ] == []
+
+
+def test_history_is_read_by_those_who_change_or_oversee_the_session() -> None:
+    """A session's history: whoever may change it, and managers who see it in full; never an
+    anonymous caller, nor an adviser of another organisation who only sees it published."""
+    wrong = [
+        (caller, facts)
+        for caller in CALLERS
+        for facts in SESSIONS
+        if may_read_history(
+            caller, facts, view := session_view(caller, facts, now=NOW, retention=RETENTION)
+        )
+        is not (
+            may_change_session(caller, facts)
+            or (caller is not None and caller.role is Role.MANAGER and view is SessionView.FULL)
+        )
+        or (may_read_history(caller, facts, view) and view is not SessionView.FULL)
+    ]
+    assert wrong == []
 
 
 def test_hide_unseen_keeps_seen_and_unnamed_conflicts() -> None:
