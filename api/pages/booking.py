@@ -9,6 +9,7 @@ The page posts to itself (it works without JavaScript); htmx posts the same form
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -21,11 +22,13 @@ from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_choices import choices, prefill
 from api.pages.booking_form import FIELDS, BookingForm, form_field, read_booking_form
-from planner.access import Access
+from planner.access import Access, require_booker
 from planner.db import booking, session_queries
 from planner.db.booking_check import Verdict, check_booking
+from planner.db.partner_finder import free_partners
 from planner.errors import BookingRefusedError, InvalidInputError
 from planner.rules import series_starts
+from planner.rules_text import distance
 from planner.session import Notice, Violation
 
 SIGN_IN = "/connexion?suivant=/reserver"
@@ -205,9 +208,71 @@ async def check_from_page(
     )
 
 
+@get("/partenaires", opt={"access": Access.BOOKER}, include_in_schema=False)
+async def find_partners(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    venue_id: FromQuery[str] = "",
+    day: FromQuery[str] = "",
+    start_time: FromQuery[str] = "",
+    end_time: FromQuery[str] = "",
+) -> Template:
+    """Who is free for the form's evening at its venue (htmx partial): the service behind
+    ``GET /api/staff/available``; an incomplete form is said, not an error."""
+    me = require_booker(caller)
+    form = {"venue_id": venue_id, "day": day, "start_time": start_time, "end_time": end_time}
+    zone = await _zone(db_session, form)
+    start = _moment(day, start_time, zone)
+    end = _moment(day, end_time, zone)
+    venue = (
+        int(venue_id) if venue_id.isascii() and venue_id.isdigit() and len(venue_id) <= 9 else None
+    )
+    candidates: list[dict[str, Any]] = []
+    problem = None
+    if venue is None or start is None or end is None:
+        problem = "Choisissez d'abord le lieu, le jour et les heures."
+    else:
+        try:
+            found = await free_partners(
+                db_session,
+                venue_id=venue,
+                start=start,
+                end=end,
+                organisation_id=me.organisation_id,
+                settings=rules,
+                now=now,
+            )
+        except InvalidInputError as invalid:
+            problem = "; ".join(invalid.errors.values()).capitalize() + "."
+        else:
+            candidates = [
+                {
+                    "id": c.staff_id,
+                    "name": c.name,
+                    "organisation": c.organisation,
+                    "partner": c.partner,
+                    "distance": None if c.distance_m is None else distance(c.distance_m),
+                }
+                for c in found
+            ]
+    return Template(
+        template_name="_partenaires.html",
+        context={"candidates": candidates, "problem": problem},
+    )
+
+
+def _moment(day: str, clock: str, zone: ZoneInfo) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), tzinfo=zone)
+    except ValueError:
+        return None
+
+
 router = Router(
     path="/reserver",
-    route_handlers=[booking_page, book_from_page, check_from_page],
+    route_handlers=[booking_page, book_from_page, check_from_page, find_partners],
     dependencies=VIEWER,
     tags=["pages"],
 )

@@ -10,6 +10,7 @@ from litestar import Router
 
 from api.routes import (
     audit,
+    availability,
     campaigns,
     coverage,
     feeds,
@@ -28,6 +29,7 @@ ROUTERS: list[Router] = [
     geocode.router,
     venues.router,
     people.organisations_router,
+    availability.router,
     people.staff_router,
     people.tokens_router,
     partnerships.router,

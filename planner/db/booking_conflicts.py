@@ -58,7 +58,7 @@ async def lock_bookings(
     )
 
 
-async def _others(session: AsyncSession, booking: Booking) -> list[Booking]:
+async def sessions_around(session: AsyncSession, booking: Booking) -> list[Booking]:
     """Sessions that may bear on ``booking``: same staff, venue or QPV, around its dates.
 
     Read as plain columns (three queries), not ORM objects: the rules need values only, and a
@@ -170,7 +170,7 @@ async def judge(
     With ``caller``, violations and notices name only sessions the caller may see (the others
     are "another organisation's session", :func:`~planner.access.sessions.hide_unseen`);
     without, they name every session (the command line, the planner's own checks)."""
-    others = [*await _others(session, booking), *extra]
+    others = [*await sessions_around(session, booking), *extra]
     verdict = check_booking(
         booking,
         others=others,

@@ -40,6 +40,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/sessions/{session_id}/publish",
         "/api/sessions/{session_ref}",
         "/api/staff",
+        "/api/staff/available",
         "/api/staff/me/feed-token",
         "/api/staff/{staff_id}",
         "/api/staff/{staff_id}/invitation",

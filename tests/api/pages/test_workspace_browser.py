@@ -1,5 +1,6 @@
 """The advisers' workspace in a real browser, by keyboard where a person would: sign in, book
-an evening session (the live check first refuses a lone adviser, by the people's field), see it
+an evening session (the live check first refuses a lone adviser, by the people's field; the
+partner finder then proposes who is free and choosing them ticks them), see it
 in the agenda, move it, cancel it; record the outcome of one that has ended. axe-core finds
 nothing serious on each page, errors shown included; nothing scrolls sideways at 390 px."""
 
@@ -63,10 +64,15 @@ def test_book_see_move_cancel_by_keyboard(
     refused = lone.all_text_contents()
     button_refusing = page.locator("#bouton-reserver").inner_text()
     findings["reserver (refus)"] = accessibility_findings(page)
-    partner = page.get_by_label("Personne de test (partner)")
-    partner.focus()
-    page.keyboard.press("Space")
+    page.get_by_role("button", name="Qui est libre ce soir-là ?").focus()
+    page.keyboard.press("Enter")
+    choose = page.get_by_role("button", name="Choisir Personne de test (partner)")
+    choose.wait_for()
+    findings["reserver (partenaires)"] = accessibility_findings(page)
+    choose.focus()
+    page.keyboard.press("Enter")
     page.locator("#verdict", has_text="Les règles sont respectées").wait_for()
+    partner_ticked = page.get_by_label("Personne de test (partner)").is_checked()
     page.locator("#bouton-reserver").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/agenda/seances/*?reservee=1")
@@ -91,9 +97,17 @@ def test_book_see_move_cancel_by_keyboard(
         ],
         "Réserver (impossible : 1 problème)",
     )
-    assert (booked_notice, in_agenda, state) == ("Séance réservée.", 1, "État : Annulée")
+    assert (partner_ticked, booked_notice, in_agenda, state) == (
+        True,
+        "Séance réservée.",
+        1,
+        "État : Annulée",
+    )
     assert f"{day + timedelta(days=1):%d/%m/%Y} de 18:00 à 21:00" in moved
-    assert (findings, errors) == ({"agenda": [], "reserver (refus)": [], "seance": []}, [])
+    assert (findings, errors) == (
+        {"agenda": [], "reserver (refus)": [], "reserver (partenaires)": [], "seance": []},
+        [],
+    )
 
 
 def test_outcome_recorded_after_the_session(
