@@ -30,7 +30,7 @@ from planner.access.venues import (
     require_venue_steward,
 )
 from planner.db.audit import audited
-from planner.db.models import Organisation, OutreachSession, Venue, VenueQpv
+from planner.db.models import Organisation, OutreachSession, Qpv, Venue, VenueQpv
 from planner.db.venue_placement import Placement as Placement
 from planner.db.venue_placement import VenuePlacer as VenuePlacer
 from planner.db.venue_placement import apply_placement as apply_placement
@@ -312,7 +312,8 @@ async def list_venues(
     kind: VenueKind | None = None,
     text: str | None = None,
 ) -> Sequence[Venue]:
-    """Venues matching every filter, by name: ``qpv`` keeps those serving that QPV."""
+    """Venues matching every filter, by name: ``qpv`` keeps those serving that QPV; ``text``
+    matches the name, the address or commune, or a QPV served (its name or code)."""
     query = select(Venue).order_by(Venue.name_folded, Venue.id)
     if qpv:
         query = query.where(
@@ -324,10 +325,14 @@ async def list_venues(
         query = query.where(Venue.kind == kind.value)
     if text and fold(text):
         needle = fold(text)
+        qpvs = select(Qpv.code).where(
+            or_(Qpv.name_folded.contains(needle, autoescape=True), Qpv.code == text.strip().upper())
+        )
         query = query.where(
             or_(
                 Venue.name_folded.contains(needle, autoescape=True),
                 Venue.address_key.contains(needle, autoescape=True),
+                Venue.id.in_(select(VenueQpv.venue_id).where(VenueQpv.qpv_code.in_(qpvs))),
             )
         )
     return (await session.scalars(query)).all()

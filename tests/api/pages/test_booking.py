@@ -170,3 +170,23 @@ def test_copy_of_a_session_prefills_the_form(
         f'value="{day.isoformat()}"' in copy,
         "Aucune séance n° 999999 à copier" in unescape(unknown),
     ) == (True, True, True)
+
+
+def test_venue_search_by_name_commune_or_quarter(
+    client: Client, settings: Settings, team: Team
+) -> None:
+    """A venue is found by its quarter's name or code and by its commune, not by a word it
+    lacks; one letter asks for more."""
+    create_venue(client, team, "Salle Jean Jaurès (test)")
+    sign_up(client, settings, team.adviser)
+    found = {
+        q: re.findall(r"Choisir ([^<]+)</button>", client.get(f"/reserver/lieux?q={q}").text)
+        for q in ("etouvie", "QN08001M", "amiens", "zzz")
+    }
+    assert found == {
+        "etouvie": ["Salle Jean Jaurès (test)"],
+        "QN08001M": ["Salle Jean Jaurès (test)"],
+        "amiens": ["Salle Jean Jaurès (test)"],
+        "zzz": [],
+    }
+    assert "au moins deux lettres" in client.get("/reserver/lieux?q=a").text

@@ -58,7 +58,11 @@ def test_book_see_move_cancel_by_keyboard(
     day = datetime.now(PARIS).date() + timedelta(days=16)
     page.get_by_label("Titre").fill("Permanence emploi du parcours")
     page.get_by_label("Jour").fill(day.isoformat())
-    page.get_by_label("Lieu").select_option(str(venue))
+    page.get_by_label("Chercher un lieu").fill("parcours")
+    pick = page.get_by_role("button", name="Choisir Salle du parcours (test)")
+    pick.focus()
+    page.keyboard.press("Enter")
+    chosen_venue = page.locator("#venue_id").input_value()
     lone = page.locator("#erreurs-staff_ids p.erreur")
     lone.first.wait_for()
     refused = lone.all_text_contents()
@@ -97,7 +101,8 @@ def test_book_see_move_cancel_by_keyboard(
         ],
         "Réserver (impossible : 1 problème)",
     )
-    assert (partner_ticked, booked_notice, in_agenda, state) == (
+    assert (chosen_venue, partner_ticked, booked_notice, in_agenda, state) == (
+        str(venue),
         True,
         "Séance réservée.",
         1,
