@@ -24,7 +24,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
-from geopy.adapters import AdapterHTTPError
+from geopy.adapters import AdapterHTTPError, URLLibAdapter
 from geopy.exc import (
     GeocoderAuthenticationFailure,
     GeocoderInsufficientPrivileges,
@@ -103,6 +103,10 @@ class GeopyGeocoder:
             user_agent=user_agent,
             timeout=timeout,
             proxies=None if proxies is None else dict(proxies),
+            # geopy picks requests' adapter when requests is installed (a test tool brings it),
+            # which retries twice on its own: our retries are counted here, so the adapter is
+            # fixed to the standard library's, whatever else is installed.
+            adapter_factory=URLLibAdapter,
         )
         if timeout <= 0 or min_delay_seconds < 0 or max_retries < 0:
             raise ValueError(
