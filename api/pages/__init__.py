@@ -3,7 +3,17 @@ and render a Jinja template of ``api/templates/`` (one base layout)."""
 
 from __future__ import annotations
 
-from api.pages import account, agenda, booking, calendars, home, my_calendar, session, signin
+from api.pages import (
+    account,
+    agenda,
+    booking,
+    calendars,
+    held,
+    home,
+    my_calendar,
+    session,
+    signin,
+)
 
 ROUTERS = [
     home.router,
@@ -11,6 +21,7 @@ ROUTERS = [
     signin.router,
     account.router,
     booking.router,
+    held.router,
     session.router,
     agenda.router,
     my_calendar.router,

@@ -37,7 +37,7 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 FormData = Annotated[dict[str, Any], Form]
 
 
-async def _zone(db_session: DbSession, data: dict[str, Any]) -> ZoneInfo:
+async def venue_zone(db_session: DbSession, data: dict[str, Any]) -> ZoneInfo:
     """The wall-clock zone of the chosen venue (Paris when none is chosen yet)."""
     venue = str(data.get("venue_id", ""))
     if venue.isascii() and venue.isdigit() and len(venue) <= 9:
@@ -151,7 +151,7 @@ async def book_from_page(
     if viewer is None or caller is None:
         return Redirect(path=SIGN_IN, status_code=303)
     form = read_booking_form(
-        data, organisation_id=viewer.organisation_id, zone=await _zone(db_session, data)
+        data, organisation_id=viewer.organisation_id, zone=await venue_zone(db_session, data)
     )
     if form.errors:
         return await _form_page(
@@ -182,7 +182,9 @@ async def check_from_page(
     """The live verdict on the form as it stands (htmx): the summary, each field's messages
     (out-of-band) and what the button says. Nothing is written."""
     organisation = viewer.organisation_id if viewer is not None else 0
-    form = read_booking_form(data, organisation_id=organisation, zone=await _zone(db_session, data))
+    form = read_booking_form(
+        data, organisation_id=organisation, zone=await venue_zone(db_session, data)
+    )
     if form.errors or form.request is None:
         verdict = Verdict(form.errors)
     else:
@@ -224,7 +226,7 @@ async def find_partners(
     ``GET /api/staff/available``; an incomplete form is said, not an error."""
     me = require_booker(caller)
     form = {"venue_id": venue_id, "day": day, "start_time": start_time, "end_time": end_time}
-    zone = await _zone(db_session, form)
+    zone = await venue_zone(db_session, form)
     start = _moment(day, start_time, zone)
     end = _moment(day, end_time, zone)
     venue = (

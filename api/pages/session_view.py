@@ -19,6 +19,7 @@ DONE = {
     "publiee": "Séance publiée : elle apparaît dans les calendriers des habitants.",
     "annulee": "Séance annulée.",
     "bilan": "Bilan enregistré.",
+    "tenue": "Séance tenue enregistrée avec son bilan.",
 }
 """What the page says after each action."""
 OUTCOME_LABELS = {

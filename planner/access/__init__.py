@@ -9,6 +9,7 @@ from planner.access.caller import (
     require_audit_reader,
     require_booker,
     require_caller,
+    require_held_session_recorder,
     require_session_editor,
 )
 from planner.access.levels import Access
@@ -32,6 +33,7 @@ __all__ = [
     "require_audit_reader",
     "require_booker",
     "require_caller",
+    "require_held_session_recorder",
     "require_session_editor",
     "session_view",
 ]

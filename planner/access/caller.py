@@ -97,3 +97,17 @@ def require_session_editor(
         "Vous ne pouvez réserver ou modifier que les séances de votre organisation ou celles "
         "où vous intervenez."
     )
+
+
+def require_held_session_recorder(caller: Caller | None, *, organisation_id: int) -> Caller:
+    """A caller who may enter afterwards a session their organisation held without booking
+    it: its coordinators, and admins (an adviser books; a coordinator vouches for the past)."""
+    known = require_caller(caller)
+    if known.role is Role.ADMIN or (
+        known.role is Role.COORDINATOR and known.organisation_id == organisation_id
+    ):
+        return known
+    raise PermissionDeniedError(
+        "Seuls les coordinateurs de l'organisation (ou l'administration) saisissent une séance "
+        "tenue sans avoir été réservée."
+    )

@@ -22,6 +22,7 @@ ACTIONS = {
     "cancelled": "annulée",
     "completed": "terminée",
     "outcome": "bilan enregistré",
+    "held": "saisie après coup (tenue sans réservation)",
 }
 LABELS = {
     "title": "titre",

@@ -34,6 +34,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/series",
         "/api/sessions",
         "/api/sessions/check",
+        "/api/sessions/held",
         "/api/sessions/{session_id}",
         "/api/sessions/{session_id}/cancel",
         "/api/sessions/{session_id}/outcome",

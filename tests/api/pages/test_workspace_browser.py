@@ -186,3 +186,16 @@ def test_private_calendar_address_with_qr_code(
         accessibility_findings(page),
         overflows(page),
     ) == (True, True, [], False)
+
+
+def test_held_session_form_is_accessible(
+    live_server: str, demo_team: Team, database_url: str, chromium: Any
+) -> None:
+    """The coordinator's form for a session held without booking passes the audit, with an
+    error shown, at phone width."""
+    page = open_page(chromium, f"{live_server}/connexion", [], phone=True)
+    sign_in(page, live_server, database_url, "chef-de-projet.l@demo.invalid", then="/agenda")
+    page.get_by_role("link", name="Saisir une séance tenue sans réservation").click()
+    page.get_by_role("button", name="Enregistrer la séance tenue").click()
+    page.locator(".alerte").wait_for()
+    assert (accessibility_findings(page), overflows(page)) == ([], False)
