@@ -8,6 +8,7 @@ from api.pages import (
     agenda,
     booking,
     calendars,
+    campaigns,
     held,
     home,
     my_calendar,
@@ -25,6 +26,7 @@ ROUTERS = [
     session.router,
     agenda.router,
     my_calendar.router,
+    campaigns.router,
 ]
 
 __all__ = ["ROUTERS"]

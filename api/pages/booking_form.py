@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from api.pages.form_values import many, one
 from api.schemas.session import SeriesCreate
 
 FIELD_OF = {
@@ -59,19 +60,6 @@ class BookingForm:
     request: SeriesCreate | None = None
 
 
-def _one(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value).strip()
-
-
-def _many(data: dict[str, Any], name: str) -> list[str]:
-    value = data.get(name, [])
-    values = value if isinstance(value, list) else [value]
-    return [str(v).strip() for v in values if str(v).strip()]
-
-
 def _clock(text: str) -> time | None:
     try:
         return time.fromisoformat(text) if len(text) == 5 else None
@@ -92,10 +80,10 @@ def _number(text: str) -> int | None:
 
 def form_values(data: dict[str, Any]) -> dict[str, Any]:
     """The form's values as typed, for showing the form again."""
-    values: dict[str, Any] = {name: _one(data, name) for name in FIELDS}
-    values["staff_ids"] = _many(data, "staff_ids")
-    values["partner_ids"] = _many(data, "partner_ids")
-    values["publish"] = _one(data, "publish") == "oui"
+    values: dict[str, Any] = {name: one(data, name) for name in FIELDS}
+    values["staff_ids"] = many(data, "staff_ids")
+    values["partner_ids"] = many(data, "partner_ids")
+    values["publish"] = one(data, "publish") == "oui"
     return values
 
 

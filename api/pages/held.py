@@ -15,6 +15,7 @@ from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking import venue_zone
 from api.pages.booking_choices import choices
 from api.pages.booking_form import form_field, read_booking_form
+from api.pages.form_values import one
 from api.pages.session_view import OUTCOME_LABELS
 from planner.access import Access, require_held_session_recorder
 from planner.booking_input import OutcomeInput
@@ -24,11 +25,6 @@ from planner.errors import BookingRefusedError, InvalidInputError
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SIGN_IN = "/connexion?suivant=/agenda/seances/tenue"
-
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    return str(value[0] if isinstance(value, list) and value else value or "").strip()
 
 
 async def _form(
@@ -85,11 +81,11 @@ async def held_record(
         zone=await venue_zone(db_session, data),
     )
     errors: dict[str, list[str]] = {k: [v] for k, v in form.errors.items()}
-    counts = {name: _text(data, name) for name in OUTCOME_LABELS}
+    counts = {name: one(data, name) for name in OUTCOME_LABELS}
     for name, value in counts.items():
         if not (value.isascii() and value.isdigit() and len(value) <= 6):
             errors[name] = ["un nombre entier, 0 ou plus"]
-    values = {**form.values, **counts, "remarks": _text(data, "remarks")}
+    values = {**form.values, **counts, "remarks": one(data, "remarks")}
     if not errors and form.request is not None:
         outcome = OutcomeInput(
             **{n: int(v) for n, v in counts.items()}, remarks=values["remarks"][:5000]

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_form import form_field
+from api.pages.form_values import one
 from api.pages.session_view import DONE, session_context
 from planner.access import Access, SessionView, may_change_session, may_read_history
 from planner.booking_input import OutcomeInput
@@ -107,11 +108,6 @@ async def session_page(
     )
 
 
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    return str(value[0] if isinstance(value, list) and value else value or "").strip()
-
-
 def _moment(day: str, clock: str, zone: ZoneInfo) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), tzinfo=zone)
@@ -138,7 +134,7 @@ async def move_session(
         db_session, session_id, caller=caller, now=now, retention=retention
     )
     zone = ZoneInfo(row.timezone)
-    values = {n: _text(data, n) for n in ("day", "start_time", "end_time", "venue_id")}
+    values = {n: one(data, n) for n in ("day", "start_time", "end_time", "venue_id")}
     start = _moment(values["day"], values["start_time"], zone)
     end = _moment(values["day"], values["end_time"], zone)
     venue = values["venue_id"]
@@ -214,7 +210,7 @@ async def cancel_session(
     await session_queries.seen_session(
         db_session, session_id, caller=caller, now=now, retention=retention
     )
-    reason = _text(data, "reason")[:500]
+    reason = one(data, "reason")[:500]
     if not reason:
         return await _page(
             db_session,
@@ -254,7 +250,7 @@ async def record_outcome(
     await session_queries.seen_session(
         db_session, session_id, caller=caller, now=now, retention=retention
     )
-    values = {n: _text(data, n) for n in (*COUNTS, "remarks")}
+    values = {n: one(data, n) for n in (*COUNTS, "remarks")}
     errors = {
         n: ["un nombre entier, 0 ou plus"]
         for n in COUNTS

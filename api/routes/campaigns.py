@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
@@ -19,6 +20,7 @@ from api.schemas.campaign import (
 )
 from planner.access import Access
 from planner.db import campaign_plans, campaigns
+from planner.db.campaign_publish import publish_plan
 from planner.db.plan_service import compute_plan
 
 
@@ -154,6 +156,34 @@ async def plan_accept(
     return plan_out(row)
 
 
+class Published(msgspec.Struct, frozen=True):
+    """The sessions an accepted plan's publication published."""
+
+    published_session_ids: list[int]
+
+
+@post(
+    "/{campaign_id:int}/plans/{plan_id:int}/publish",
+    status_code=HTTP_200_OK,
+    summary="Publier les séances d'un plan accepté",
+    opt={"access": Access.PLANNER},
+)
+async def plan_publish(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Published:
+    """Publish every draft the accepted plan booked, in one transaction: one refusal and none
+    is published."""
+    ids = await publish_plan(
+        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+    )
+    return Published(ids)
+
+
 router = Router(
     path="/api/campaigns",
     route_handlers=[
@@ -165,6 +195,7 @@ router = Router(
         plan_list,
         plan_detail,
         plan_accept,
+        plan_publish,
     ],
     tags=["campagnes"],
 )

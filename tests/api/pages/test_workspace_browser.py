@@ -199,3 +199,37 @@ def test_held_session_form_is_accessible(
     page.get_by_role("button", name="Enregistrer la séance tenue").click()
     page.locator(".alerte").wait_for()
     assert (accessibility_findings(page), overflows(page)) == ([], False)
+
+
+def test_coordinator_plans_accepts_and_publishes_a_campaign(
+    live_server: str, demo_team: Team, database_url: str, chromium: Any
+) -> None:
+    """The demo's coordinator creates a campaign in the Somme with the Amiens partners, follows
+    the plan's progress until its sessions are listed, accepts it, then publishes them; both
+    campaign pages pass the audit."""
+    errors: list[str] = []
+    page = open_page(chromium, f"{live_server}/connexion", errors)
+    sign_in(page, live_server, database_url, "chef-de-projet.l@demo.invalid", then="/agenda")
+    page.get_by_role("link", name="Campagnes").first.click()
+    page.wait_for_url(f"{live_server}/campagnes")
+    findings = {"campagnes": accessibility_findings(page)}
+    page.get_by_label("Nom de la campagne").fill("Campagne du parcours (test)")
+    page.get_by_label("Département").fill("80")
+    page.get_by_label("France Travail Amiens (démo)").check()
+    page.get_by_label("Centre social d'Etouvie (démo)").check()
+    page.locator("summary").click()
+    page.get_by_label("Temps de calcul maximal").fill("2")
+    page.get_by_role("button", name="Créer la campagne").press("Enter")
+    page.wait_for_url(f"{live_server}/campagnes/*")
+    page.get_by_role("button", name="Lancer la planification").press("Enter")
+    page.get_by_role("table", name="Séances proposées").wait_for(timeout=60_000)
+    proposed = page.locator("table tbody tr").count()
+    findings["campagne (plan)"] = accessibility_findings(page)
+    page.get_by_role("button", name="Accepter le plan").press("Enter")
+    page.get_by_role("button", name="Publier les séances du plan").press("Enter")
+    page.get_by_text("Séances du plan publiées").wait_for()
+    assert (proposed > 0, findings, errors) == (
+        True,
+        {"campagnes": [], "campagne (plan)": []},
+        [],
+    )

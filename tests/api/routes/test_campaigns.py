@@ -351,3 +351,26 @@ def test_default_weights_follow_coverage(client: Client, team: Team) -> None:
     assert weights[ETOUVIE_QPV] == (1, "reached")
     assert weights["QN08003M"] == (2, "lapsed")
     assert weights["QN08006M"] == (3, "not_reached")
+
+
+def test_publish_an_accepted_plan_in_one_action(client: Client, team: Team) -> None:
+    """Publishing before accepting is a 409; after, every booked draft is published (a second
+    call has nothing left to publish)."""
+    _venue(client, team)
+    campaign = _create(client, team)["id"]
+    plan = _plan(client, team, campaign)
+    url = f"/api/campaigns/{campaign}/plans/{plan['id']}"
+    early = client.post(f"{url}/publish", headers=team.headers("admin"))
+    accepted = client.post(f"{url}/accept", headers=team.headers("admin")).json()
+    first = client.post(f"{url}/publish", headers=team.headers("admin"))
+    again = client.post(f"{url}/publish", headers=team.headers("admin"))
+    statuses = {
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in accepted["accepted_session_ids"]
+    }
+    assert early.status_code == 409
+    assert (first.json()["published_session_ids"], statuses) == (
+        accepted["accepted_session_ids"],
+        {"published"},
+    )
+    assert again.json() == {"published_session_ids": []}

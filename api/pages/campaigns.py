@@ -1,0 +1,257 @@
+"""``/campagnes``: coordinators create a campaign, run its plan with the progress shown, review
+the proposed sessions and the reasons for every target left short, accept the plan, then
+publish its sessions in one action — through the services behind ``/api/campaigns``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Router, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from api.deps import AppSettings, CallerDep, DbSession, Jobs, Now, Rules
+from api.pages.base import VIEWER, Viewer, page
+from api.pages.form_values import many, one
+from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
+from planner.access import Access
+from planner.clock import PARIS
+from planner.db import campaign_plans, campaigns, people
+from planner.db.campaign_publish import publish_plan
+from planner.db.plan_service import compute_plan
+from planner.errors import InvalidInputError, PermissionDeniedError
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+SIGN_IN = "/connexion?suivant=/campagnes"
+FIELDS = ("name", "department", "first_day", "last_day", "organisations", "time_limit_s")
+
+
+async def _list_page(
+    db_session: DbSession,
+    viewer: Any,
+    caller: CallerDep,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+) -> Template:
+    rows = await campaigns.list_campaigns(db_session, caller)
+    organisations = await people.list_organisations(db_session)
+    return page(
+        "campagnes.html",
+        title="Campagnes",
+        viewer=viewer,
+        current="/campagnes",
+        status=status,
+        campaigns=rows,
+        organisations=organisations,
+        values=values,
+        errors=errors,
+        error=f"Campagne non créée : {len(errors)} problème(s) à corriger." if errors else None,
+    )
+
+
+@get("/", opt={"access": Access.PLANNER}, include_in_schema=False)
+async def campaign_list(
+    db_session: DbSession, viewer: Viewer, caller: CallerDep, now: Now
+) -> Template | Redirect:
+    """The campaigns the person reads, and the form creating one."""
+    if viewer is None or caller is None:
+        return Redirect(path=SIGN_IN, status_code=303)
+    today = now.astimezone(PARIS).date()
+    values = {
+        "name": "",
+        "department": "",
+        "first_day": date.fromordinal(today.toordinal() + 7 - today.weekday()).isoformat(),
+        "last_day": date.fromordinal(today.toordinal() + 20 - today.weekday()).isoformat(),
+        "organisations": [str(viewer.organisation_id)],
+        "time_limit_s": "10",
+    }
+    return await _list_page(db_session, viewer, caller, values, {})
+
+
+@post("/", opt={"access": Access.PLANNER}, include_in_schema=False, status_code=303)
+async def campaign_create(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    data: FormData,
+) -> Template | Redirect:
+    """Create the campaign (the API's own schema and service); every error by its field."""
+    if viewer is None or caller is None:
+        return Redirect(path=SIGN_IN, status_code=303)
+    values: dict[str, Any] = {name: one(data, name) for name in FIELDS}
+    values["organisations"] = many(data, "organisations")
+    raw: dict[str, Any] = {
+        "name": values["name"],
+        "first_day": values["first_day"],
+        "last_day": values["last_day"],
+        "organisations": [int(v) for v in values["organisations"] if v.isascii() and v.isdigit()],
+        "time_limit_s": float(values["time_limit_s"] or 10)
+        if values["time_limit_s"].replace(".", "", 1).isdigit()
+        else -1,
+    }
+    if values["department"]:
+        raw["department"] = values["department"].upper()
+    errors: dict[str, str] = {}
+    try:
+        request = msgspec.convert(raw, CampaignCreate)
+        row = await campaigns.create_campaign(
+            db_session, request.to_input(), caller=caller, settings=rules, now=now
+        )
+    except msgspec.ValidationError as exc:
+        where = str(exc).rsplit("$.", 1)[-1].split("[")[0] if "$." in str(exc) else "name"
+        errors[where if where in FIELDS else "name"] = (
+            "valeur refusée : " + str(exc).split(" - ")[0]
+        )
+    except InvalidInputError as invalid:
+        errors = {k if k in FIELDS else "name": v for k, v in invalid.errors.items()}
+    except PermissionDeniedError as refused:  # a structure the coordinator may not plan with
+        errors = {"organisations": refused.message}
+    else:
+        return Redirect(path=f"/campagnes/{row.id}", status_code=303)
+    return await _list_page(db_session, viewer, caller, values, errors, status=422)
+
+
+@get("/{campaign_id:int}", opt={"access": Access.PLANNER}, include_in_schema=False)
+async def campaign_page(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    jobs: Jobs,
+    campaign_id: FromPath[int],
+    publiee: FromQuery[str | None] = None,
+) -> Template | Redirect:
+    """The campaign, its latest plan (progress while it runs; sessions and reasons once done)."""
+    if viewer is None or caller is None:
+        return Redirect(path=f"/connexion?suivant=/campagnes/{campaign_id}", status_code=303)
+    row = await campaigns.get_campaign(db_session, campaign_id, caller)
+    plans = await campaign_plans.list_plans(db_session, campaign_id, caller)
+    latest = plan_out(plans[0], jobs.progress(plans[0].id)) if plans else None
+    names = {o.id: o.name for o in await people.list_organisations(db_session)}
+    return page(
+        "campagne.html",
+        title=row.name,
+        viewer=viewer,
+        current="/campagnes",
+        campaign=campaign_out(row),
+        organisation_names=[names.get(o.organisation_id, "") for o in row.organisations],
+        plan=latest,
+        stale=latest is not None and latest.campaign_revision != row.revision,
+        notice="Séances du plan publiées : elles sont dans les calendriers." if publiee else None,
+    )
+
+
+@get(
+    "/{campaign_id:int}/plans/{plan_id:int}/etat",
+    opt={"access": Access.PLANNER},
+    include_in_schema=False,
+)
+async def plan_state(
+    db_session: DbSession,
+    caller: CallerDep,
+    jobs: Jobs,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Template:
+    """The plan's section alone (htmx polls it while the plan runs)."""
+    row = await campaign_plans.get_plan(db_session, campaign_id, plan_id, caller)
+    campaign = await campaigns.get_campaign(db_session, campaign_id, caller)
+    return Template(
+        template_name="_plan.html",
+        context={
+            "plan": plan_out(row, jobs.progress(row.id)),
+            "campaign": campaign_out(campaign),
+            "stale": row.campaign_revision != campaign.revision,
+        },
+    )
+
+
+@post(
+    "/{campaign_id:int}/planification",
+    opt={"access": Access.PLANNER},
+    include_in_schema=False,
+    status_code=303,
+)
+async def run_plan(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    jobs: Jobs,
+    settings: AppSettings,
+    now: Now,
+    campaign_id: FromPath[int],
+) -> Redirect:
+    """Start the plan (it runs in the background; the page follows its progress)."""
+    await compute_plan(
+        db_session,
+        campaign_id,
+        jobs=jobs,
+        caller=caller,
+        settings=rules,
+        now=now,
+        wait_seconds=min(settings.plan_wait_seconds, 1.0),
+        workers=settings.plan_workers,
+    )
+    return Redirect(path=f"/campagnes/{campaign_id}", status_code=303)
+
+
+@post(
+    "/{campaign_id:int}/plans/{plan_id:int}/acceptation",
+    opt={"access": Access.PLANNER},
+    include_in_schema=False,
+    status_code=303,
+)
+async def accept(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Redirect:
+    """Book every proposed session as a draft, all or none (the service's own checks)."""
+    await campaign_plans.accept_plan(
+        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+    )
+    return Redirect(path=f"/campagnes/{campaign_id}", status_code=303)
+
+
+@post(
+    "/{campaign_id:int}/plans/{plan_id:int}/publication",
+    opt={"access": Access.PLANNER},
+    include_in_schema=False,
+    status_code=303,
+)
+async def publish(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Redirect:
+    """Publish the accepted plan's drafts in one action."""
+    await publish_plan(db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now)
+    return Redirect(path=f"/campagnes/{campaign_id}?publiee=1", status_code=303)
+
+
+router = Router(
+    path="/campagnes",
+    route_handlers=[
+        campaign_list,
+        campaign_create,
+        campaign_page,
+        plan_state,
+        run_plan,
+        accept,
+        publish,
+    ],
+    dependencies=VIEWER,
+    tags=["pages"],
+)
