@@ -19,8 +19,9 @@ from litestar.response import Redirect, Template
 
 from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
+from api.pages.booking_choices import choices
 from api.pages.booking_form import form_field
-from api.pages.form_values import one
+from api.pages.form_values import many, one
 from api.pages.session_view import DONE, session_context
 from planner.access import Access, SessionView, may_change_session, may_read_history
 from planner.booking_input import OutcomeInput
@@ -51,9 +52,10 @@ async def _page(
     *,
     now: datetime,
     retention: Any,
+    rules: Any,
     status: int = 200,
     errors: dict[str, list[str]] | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     notice: str | None = None,
 ) -> Template:
     row, view = await session_queries.seen_session(
@@ -74,6 +76,10 @@ async def _page(
         values=values,
     )
     problems = sum(len(v) for v in (errors or {}).values())
+    if viewer is not None and context["can_move"]:
+        groups = (await choices(db_session, viewer, rules))["people_groups"]
+    else:
+        groups = []
     return page(
         "seance.html",
         title=row.title,
@@ -84,6 +90,7 @@ async def _page(
         notice=notice,
         error=f"Modification impossible : {problems} problème(s) à corriger." if problems else None,
         history=history,
+        people_groups=groups,
         **context,
     )
 
@@ -93,6 +100,7 @@ async def session_page(
     db_session: DbSession,
     viewer: Viewer,
     caller: CallerDep,
+    rules: Rules,
     now: Now,
     retention: Retention,
     session_id: FromPath[int],
@@ -104,7 +112,14 @@ async def session_page(
         return _sign_in(session_id)
     notice = "Séance réservée." if reservee else DONE.get(fait or "")
     return await _page(
-        db_session, viewer, caller, session_id, now=now, retention=retention, notice=notice
+        db_session,
+        viewer,
+        caller,
+        session_id,
+        now=now,
+        retention=retention,
+        rules=rules,
+        notice=notice,
     )
 
 
@@ -165,9 +180,71 @@ async def move_session(
         session_id,
         now=now,
         retention=retention,
+        rules=rules,
         status=422,
         errors=errors,
         values=values,
+    )
+
+
+@post("/{session_id:int}/modification", opt={"access": Access.BOOKER}, include_in_schema=False)
+async def edit_session(
+    db_session: DbSession,
+    viewer: Viewer,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    retention: Retention,
+    session_id: FromPath[int],
+    data: FormData,
+) -> Template | Redirect:
+    """Change the title, description, notes, places and people (the rules judge the people
+    again); refused, the page again with the reasons by the fields and the values typed."""
+    if caller is None:
+        return _sign_in(session_id)
+    await session_queries.seen_session(
+        db_session, session_id, caller=caller, now=now, retention=retention
+    )
+    values = {n: one(data, n) for n in ("title", "description", "internal_notes", "capacity")}
+    people = many(data, "staff_ids")
+    errors: dict[str, list[str]] = {}
+    if not values["title"]:
+        errors["title"] = ["le titre est obligatoire"]
+    capacity = values["capacity"]
+    if capacity and not (capacity.isascii() and capacity.isdigit() and len(capacity) <= 6):
+        errors["capacity"] = ["un nombre de places (0 ou plus), ou vide : sans limite"]
+    if not people or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in people):
+        errors["staff_ids"] = ["cochez au moins une personne"]
+    if not errors:
+        changes = {
+            "title": values["title"][:200],
+            "description": values["description"][:5000],
+            "internal_notes": values["internal_notes"][:5000],
+            "capacity": int(capacity) if capacity else None,
+            "staff_ids": [int(p) for p in people],
+        }
+        try:
+            await session_changes.update_session(
+                db_session, session_id, changes, caller=caller, settings=rules, now=now
+            )
+            return _done(session_id, "modifiee")
+        except BookingRefusedError as refused:
+            for v in refused.violations:
+                errors.setdefault(form_field(v.field) or "", []).append(v.message)
+        except InvalidInputError as invalid:
+            for name, detail in invalid.errors.items():
+                errors.setdefault(form_field(name) or "", []).append(detail)
+    return await _page(
+        db_session,
+        viewer,
+        caller,
+        session_id,
+        now=now,
+        retention=retention,
+        rules=rules,
+        status=422,
+        errors=errors,
+        values={**values, "staff_ids": people},
     )
 
 
@@ -219,6 +296,7 @@ async def cancel_session(
             session_id,
             now=now,
             retention=retention,
+            rules=rules,
             status=422,
             errors={"reason": ["donnez la raison de l'annulation"]},
         )
@@ -239,6 +317,7 @@ async def record_outcome(
     db_session: DbSession,
     viewer: Viewer,
     caller: CallerDep,
+    rules: Rules,
     now: Now,
     retention: Retention,
     session_id: FromPath[int],
@@ -274,6 +353,7 @@ async def record_outcome(
         session_id,
         now=now,
         retention=retention,
+        rules=rules,
         status=422,
         errors=errors,
         values=values,
@@ -282,7 +362,14 @@ async def record_outcome(
 
 router = Router(
     path="/agenda/seances",
-    route_handlers=[session_page, move_session, publish_session, cancel_session, record_outcome],
+    route_handlers=[
+        session_page,
+        move_session,
+        edit_session,
+        publish_session,
+        cancel_session,
+        record_outcome,
+    ],
     dependencies=VIEWER,
     tags=["pages"],
 )

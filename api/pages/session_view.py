@@ -16,6 +16,7 @@ from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
 
 DONE = {
     "deplacee": "Séance déplacée.",
+    "modifiee": "Séance modifiée.",
     "publiee": "Séance publiée : elle apparaît dans les calendriers des habitants.",
     "annulee": "Séance annulée.",
     "bilan": "Bilan enregistré.",
@@ -48,7 +49,7 @@ async def session_context(
     full: bool,
     may_change: bool,
     now: datetime,
-    values: dict[str, str] | None,
+    values: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The template's context for ``row``: its details (staff and notes only when seen in
     full), the actions open to the person, the move and outcome forms' values."""
@@ -85,6 +86,13 @@ async def session_context(
             "venue_id": typed.get("venue_id", str(row.venue_id)),
         },
         "venues": list(await list_venues(session)) if may_change and open_ and not ended else [],
+        "edit": {
+            "title": typed.get("title", row.title),
+            "description": typed.get("description", row.description),
+            "internal_notes": typed.get("internal_notes", row.internal_notes),
+            "capacity": typed.get("capacity", "" if row.capacity is None else str(row.capacity)),
+            "staff_ids": typed.get("staff_ids", [str(s.staff_id) for s in row.staff]),
+        },
         "outcome_labels": OUTCOME_LABELS,
         "outcome": {
             name: typed.get(name, "" if outcome is None else str(getattr(outcome, name)))

@@ -148,6 +148,7 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/mon-calendrier/suppression", "POST"): _form,
     ("/agenda/seances/{session_id:int}", "GET"): _draft_read,
     ("/agenda/seances/{session_id:int}/deplacement", "POST"): _draft_form,
+    ("/agenda/seances/{session_id:int}/modification", "POST"): _draft_form,
     ("/agenda/seances/{session_id:int}/publication", "POST"): _draft_form,
     ("/agenda/seances/{session_id:int}/annulation", "POST"): _draft_form,
     ("/agenda/seances/{session_id:int}/bilan", "POST"): _draft_form,
@@ -180,7 +181,8 @@ PATHS = {
     "/mes-jetons/{token_id:int}/revocation", "/", "/reserver", "/reserver/verification",
     "/agenda", "/agenda/seances/{session_id:int}", "/agenda/seances/{session_id:int}/deplacement",
     "/agenda/seances/{session_id:int}/publication", "/agenda/seances/{session_id:int}/annulation",
-    "/agenda/seances/{session_id:int}/bilan", "/mon-calendrier", "/mon-calendrier/suppression",
+    "/agenda/seances/{session_id:int}/bilan", "/agenda/seances/{session_id:int}/modification",
+    "/mon-calendrier", "/mon-calendrier/suppression",
     "/api/staff/available", "/reserver/partenaires", "/reserver/lieux", "/api/sessions/held",
     "/agenda/seances/tenue", "/campagnes", "/campagnes/{campaign_id:int}",
     "/campagnes/{campaign_id:int}/plans/{plan_id:int}/etat",
@@ -322,5 +324,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 194
+MATRIX_SIZE = 8 * 196
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

@@ -168,3 +168,35 @@ def test_history_tells_who_changed_what_by_name(
         f"Modifiée par Personne de test (adviser) Début : {old:%d/%m/%Y} 18:00 → "
         f"{old + timedelta(days=2):%d/%m/%Y} 18:00" in text
     )
+
+
+def test_edit_title_places_and_people_under_the_rules(
+    client: Client, settings: Settings, team: Team
+) -> None:
+    """Leaving the adviser alone is refused by the people's field (the pair rule) with the typed
+    title kept; a new title and capacity are saved."""
+    session_id = _book(client, team, create_venue(client, team))
+    sign_up(client, settings, team.adviser)
+    page = client.get(f"/agenda/seances/{session_id}").text
+    form = {"_csrf_token": csrf(page), "description": "", "internal_notes": "", "capacity": "25"}
+    lone = client.post(
+        f"/agenda/seances/{session_id}/modification",
+        data={**form, "title": "Essai seul", "staff_ids": [str(team.adviser)]},
+    )
+    saved = client.post(
+        f"/agenda/seances/{session_id}/modification",
+        data={
+            **form,
+            "title": "Permanence renommée",
+            "staff_ids": [str(team.adviser), str(team.partner)],
+        },
+        follow_redirects=False,
+    )
+    stored = client.get(f"/api/sessions/{session_id}", headers=team.headers("adviser")).json()
+    assert (lone.status_code, 'value="Essai seul"' in lone.text) == (422, True)
+    assert "Une permanence de quartier se tient à deux au moins" in _text(lone.text)
+    assert (saved.status_code, stored["title"], stored["capacity"]) == (
+        303,
+        "Permanence renommée",
+        25,
+    )
