@@ -207,7 +207,7 @@ async def check_from_page(
     problems = sum(1 for items in placed.values() for i in items if i["kind"] == "erreur")
     return Template(
         template_name="_verdict.html",
-        context={"placed": placed, "problems": problems, "checked": True, "count": 0},
+        context={"placed": placed, "problems": problems, "checked": True},
     )
 
 
