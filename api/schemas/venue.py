@@ -22,6 +22,7 @@ Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 Capacity = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 Notes = Annotated[str, msgspec.Meta(max_length=5000)]
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
 class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,6 +40,8 @@ class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
     notes: Notes = ""
     organisation_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     """The owning organisation; not given: the caller's. ``null`` (admins): a shared venue."""
+    candidate: Label | None = None
+    """After an ``adresse-ambigue`` answer: the ``label`` of the proposal chosen."""
 
     def to_input(self) -> VenueInput:
         """The domain value."""
@@ -53,6 +56,7 @@ class VenueCreate(msgspec.Struct, forbid_unknown_fields=True):
             notes=self.notes,
             organisation_id=None if self.organisation_id is msgspec.UNSET else self.organisation_id,
             owner_given=self.organisation_id is not msgspec.UNSET,
+            candidate=self.candidate,
         )
 
 

@@ -13,6 +13,7 @@ from geo.geocoding import Candidate
 from planner.db.geocoding import GeocodingService
 from planner.db.models import Venue, VenueQpv
 from planner.db.territory import Territory, TerritoryCache
+from planner.errors import AmbiguousAddressError
 from planner.venue import Address, choose_candidate
 
 
@@ -45,6 +46,22 @@ class VenuePlacer:
         """The one confident candidate for ``address`` (or the domain error saying why not)."""
         line = address.line()
         return choose_candidate(line, await self.geocoding.geocode(line), min_score=self.min_score)
+
+    async def chosen_candidate(self, address: Address, label: str) -> Candidate:
+        """The geocoder's proposal labelled ``label`` for ``address``: the one a person chose
+        after an ambiguous answer. A label the geocoder no longer proposes for this address (the
+        address was changed since) is ambiguous again, with the proposals of now."""
+        line = address.line()
+        found = sorted(await self.geocoding.geocode(line), key=lambda c: -c.score)
+        chosen = next((c for c in found if c.label == label), None)
+        if chosen is not None:
+            return chosen
+        choose_candidate(line, found, min_score=self.min_score)  # nothing found: says so
+        raise AmbiguousAddressError(
+            f"La proposition « {label} » ne correspond pas à l'adresse « {line} ». Choisissez "
+            "parmi les propositions ou placez le lieu sur la carte.",
+            candidates=found,
+        )
 
     async def locate(self, session: AsyncSession, **point: Any) -> Placement:
         """Locate a point (keywords of :meth:`locate_in`) in the territory now loaded."""
@@ -80,12 +97,22 @@ class VenuePlacer:
         )
 
     async def place(
-        self, session: AsyncSession, address: Address, lon: float | None, lat: float | None
+        self,
+        session: AsyncSession,
+        address: Address,
+        lon: float | None,
+        lat: float | None,
+        *,
+        chosen: str | None = None,
     ) -> Placement:
-        """Place a venue: by hand when coordinates are given, else by geocoding its address."""
+        """Place a venue: by hand when coordinates are given, else at the geocoder's proposal
+        labelled ``chosen``, else by geocoding its address (one confident candidate)."""
         if lon is not None and lat is not None:
             return await self.locate(session, lon=lon, lat=lat, provider="manual")
-        found = await self.candidate(address)
+        if chosen:
+            found = await self.chosen_candidate(address, chosen)
+        else:
+            found = await self.candidate(address)
         return await self.placement_of(session, found)
 
     async def placement_of(self, session: AsyncSession, found: Candidate) -> Placement:

@@ -56,6 +56,9 @@ class VenueInput:
     owner_given: bool = False
     """Whether the owner was chosen; otherwise the caller's organisation owns the venue (or
     nobody, for the operator)."""
+    candidate: str | None = None
+    """The label of the geocoder's proposal the person chose after an ambiguous answer (the
+    venue is placed there, with the geocoder's provenance); coordinates given win."""
 
 
 async def _owner(session: AsyncSession, owner_id: int | None) -> Organisation | None:
@@ -123,7 +126,8 @@ async def create_venue(
             f"Ce lieu existe déjà : « {existing.name} », {existing.street} "
             f"{existing.commune_name} (n° {existing.id})."
         )
-    venue = new_venue(data, await placer.place(session, data.address, data.lon, data.lat), now=now)
+    placement = await placer.place(session, data.address, data.lon, data.lat, chosen=data.candidate)
+    venue = new_venue(data, placement, now=now)
     venue.organisation = organisation
     session.add(venue)
     await audited(

@@ -90,6 +90,28 @@ def test_create_venue_unsure_address_lists_candidates(client: Client) -> None:
     assert client.get("/api/venues").json() == []
 
 
+def test_create_venue_at_a_chosen_candidate(client: Client) -> None:
+    """After an ambiguous answer, the proposal chosen by its label places the venue there with
+    the geocoder's provenance; a label not proposed for the address is ambiguous again."""
+    proposals = _create(client, street="12 rue Imaginaire des Tests").json()["candidates"]
+    chosen = proposals[0]
+    created = _create(client, street="12 rue Imaginaire des Tests", candidate=chosen["label"])
+    stranger = _create(
+        client,
+        name="Autre lieu",
+        street="12 rue Imaginaire des Tests",
+        candidate="1 rue de Nulle Part 00000 Ailleurs",
+    )
+    body = created.json()
+    assert (created.status_code, body["geocoding"]["provider"], body["geocoding"]["label"]) == (
+        201,
+        chosen["provider"],
+        chosen["label"],
+    )
+    assert body["point"] == {"lat": chosen["lat"], "lon": chosen["lon"]}
+    assert (stranger.status_code, stranger.json()["code"]) == (422, "adresse-ambigue")
+
+
 def test_create_same_venue_twice_is_a_conflict(client: Client) -> None:
     """The same name at the same address, typed differently, is refused with 409."""
     first = _create(client).json()
