@@ -14,6 +14,7 @@ from api.pages import (
     my_calendar,
     session,
     signin,
+    venues,
 )
 
 ROUTERS = [
@@ -27,6 +28,7 @@ ROUTERS = [
     agenda.router,
     my_calendar.router,
     campaigns.router,
+    venues.router,
 ]
 
 __all__ = ["ROUTERS"]

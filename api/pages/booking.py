@@ -26,7 +26,7 @@ from planner.access import Access, require_booker
 from planner.db import booking, session_queries
 from planner.db.booking_check import Verdict, check_booking
 from planner.db.partner_finder import free_partners
-from planner.db.venues import list_venues
+from planner.db.venue_search import search_venues
 from planner.errors import BookingRefusedError, InvalidInputError
 from planner.rules import series_starts
 from planner.rules_text import distance
@@ -269,13 +269,14 @@ async def find_partners(
 @get("/lieux", opt={"access": Access.BOOKER}, include_in_schema=False)
 async def find_venues(db_session: DbSession, caller: CallerDep, q: FromQuery[str] = "") -> Template:
     """Venues by name, commune or QPV (name or code) for the booking form (htmx partial): the
-    service behind ``GET /api/venues?q=``; choosing one selects it in the form."""
+    service behind ``GET /api/venues?q=``, as a list and a small map; choosing one selects it
+    in the form."""
     require_booker(caller)
     text = q.strip()[:100]
-    found = list(await list_venues(db_session, text=text))[:20] if len(text) >= 2 else []
+    spots, count = await search_venues(db_session, text) if len(text) >= 2 else ([], 0)
     return Template(
         template_name="_lieux.html",
-        context={"venues": found, "asked": text, "short": 0 < len(text) < 2},
+        context={"spots": spots, "count": count, "asked": text, "short": 0 < len(text) < 2},
     )
 
 
