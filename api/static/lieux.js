@@ -12,9 +12,15 @@
 (function () {
   "use strict";
 
-  var POINT = { radius: 8, color: "#1d4f91", weight: 2, fillColor: "#1d4f91", fillOpacity: 0.7 };
+  var POINT = {
+    radius: 8, color: "#1d4f91", weight: 2, fillColor: "#1d4f91", fillOpacity: 0.7,
+    bubblingMouseEvents: false /* touching a point chooses it, it does not place a pin */
+  };
   var CHOSEN = { color: "#a4161a", fillColor: "#a4161a", fillOpacity: 0.9 };
-  var PIN = { radius: 9, color: "#5a3e00", weight: 3, fillColor: "#fdae61", fillOpacity: 1 };
+  var PIN = {
+    radius: 9, color: "#5a3e00", weight: 3, fillColor: "#fdae61", fillOpacity: 1,
+    interactive: false
+  };
   var QPV = { color: "#8a6100", weight: 2, fillColor: "#fdae61", fillOpacity: 0.2 };
   var MAX_OUTLINES = 12;
   var DEGREES = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 5 });
@@ -61,7 +67,7 @@
     if (form) {
       form.querySelectorAll(".si-script").forEach(function (e) { e.hidden = false; });
     }
-    var map = L.map(box, { zoomSnap: 0.25 });
+    var map = L.map(box, { zoomSnap: 0.25 }).setView([50.0, 2.8], 7); /* a view before layers */
     map.attributionControl.setPrefix("Leaflet");
     map.createPane("contours").style.zIndex = 350;
     map.createPane("quartiers").style.zIndex = 380;
@@ -128,8 +134,6 @@
     if (pin) { points.push(pin.getLatLng()); }
     if (points.length) {
       map.fitBounds(L.latLngBounds(points).pad(0.4), { maxZoom: 15 });
-    } else {
-      map.setView([50.0, 2.8], 7);
     }
   }
 
