@@ -257,6 +257,7 @@ async def find_partners(
                     "organisation": c.organisation,
                     "partner": c.partner,
                     "distance": None if c.distance_m is None else distance(c.distance_m),
+                    "from_session": c.from_session,
                 }
                 for c in found
             ]

@@ -25,6 +25,9 @@ class CandidateOut(msgspec.Struct, frozen=True):
     organisation: str
     partner: bool
     distance_m: float | None
+    distance_from: str | None
+    """``previous_session`` (their last session that day) or ``home_venue`` (their
+    organisation's), where ``distance_m`` is measured from; ``null`` with no distance."""
 
 
 def candidate_out(c: Candidate) -> CandidateOut:
@@ -36,6 +39,7 @@ def candidate_out(c: Candidate) -> CandidateOut:
         c.organisation,
         c.partner,
         None if c.distance_m is None else round(c.distance_m),
+        None if c.distance_m is None else "previous_session" if c.from_session else "home_venue",
     )
 
 

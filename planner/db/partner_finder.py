@@ -4,12 +4,16 @@ can get there in time, nearest first — so a pair is formed in two clicks.
 "Free" and "in time" are the booking rules' own verdicts (rule 2, one session at a time; rule
 3, travel between two sessions), asked of each person alone against the sessions around them:
 nobody is proposed whom the booking would then refuse for these reasons.
+
+"Nearest" measures from where the person will be: the venue of their last session ending before
+the evening starts, the same day; otherwise their organisation's home venue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +28,7 @@ from planner.rules import check_booking
 from planner.session import (
     Assignment,
     Booking,
+    Place,
     RuleSettings,
     SessionKind,
     SessionStatus,
@@ -46,7 +51,25 @@ class Candidate:
     partner: bool
     """Whether their organisation is an active partner of the one booking."""
     distance_m: float | None
-    """From their organisation's home venue to the venue (``None``: no home venue)."""
+    """From where they come to the venue (``None``: nowhere known)."""
+    from_session: bool = False
+    """Whether they come from their previous session that day (else from their organisation's
+    home venue)."""
+
+
+def previous_place(theirs: list[Booking], start: datetime, zone: ZoneInfo) -> Place | None:
+    """Where a person is just before ``start``: the placed venue of their last session ending
+    by then the same local day (``None``: no such session)."""
+    day = start.astimezone(zone).date()
+    before = [
+        b
+        for b in theirs
+        if b.end <= start
+        and b.end.astimezone(zone).date() == day
+        and b.place.lon is not None
+        and b.place.lat is not None
+    ]
+    return max(before, key=lambda b: b.end).place if before else None
 
 
 async def free_partners(
@@ -105,6 +128,7 @@ async def free_partners(
             select(Venue).where(Venue.id.in_({o.home_venue_id for _, o in rows if o.home_venue_id}))
         )
     }
+    zone = ZoneInfo(timezone_for(venue.insee_code))
     found = []
     for staff, organisation in rows:
         theirs = [b for b in around if any(a.staff_id == staff.id for a in b.staff)]
@@ -113,10 +137,16 @@ async def free_partners(
         )
         if any(v.code in PERSONAL for v in verdict.violations):
             continue
+        previous = previous_place(theirs, start, zone)
         home = homes.get(organisation.home_venue_id or -1)
+        origin = previous or (venue_place(home) if home is not None else None)
         distance = (
-            geodesic_m(home.lon, home.lat, venue.lon, venue.lat)
-            if home is not None and home.lon is not None and venue.lon is not None
+            geodesic_m(origin.lon, origin.lat, venue.lon, venue.lat)
+            if origin is not None
+            and origin.lon is not None
+            and origin.lat is not None
+            and venue.lon is not None
+            and venue.lat is not None
             else None
         )
         found.append(
@@ -127,6 +157,7 @@ async def free_partners(
                 organisation.name,
                 organisation.id in partners,
                 distance,
+                from_session=previous is not None,
             )
         )
     return sorted(

@@ -61,15 +61,18 @@ def test_someone_busy_that_evening_is_not_proposed(client: Client, team: Team) -
 
 def test_someone_who_cannot_travel_in_time_is_not_proposed(client: Client, team: Team) -> None:
     """A session in Lille ending at 17:45 leaves no time to reach Amiens by 18:00; ending at
-    11:00 does (about 100 km at the rules' urban speed)."""
+    11:00 does (about 100 km at the rules' urban speed), the distance then measured from it."""
     amiens = create_venue(client, team)
     lille = create_venue(client, team, "Salle de Lille (test)", **LILLE)
     _book(client, team, lille, 20, "16:00", "17:45")
     _book(client, team, lille, 21, "09:00", "11:00")
     assert (
         _ask(client, team, amiens, 20, "18:00", "21:00").json(),
-        [c["name"] for c in _ask(client, team, amiens, 21, "18:00", "21:00").json()],
-    ) == ([], ["Personne de test (partner)"])
+        [
+            (c["name"], c["distance_m"] // 1000, c["distance_from"])
+            for c in _ask(client, team, amiens, 21, "18:00", "21:00").json()
+        ],
+    ) == ([], [("Personne de test (partner)", 98, "previous_session")])
 
 
 def test_bad_requests_are_refused_in_french(client: Client, team: Team) -> None:
