@@ -258,6 +258,7 @@ async def find_partners(
                     "partner": c.partner,
                     "distance": None if c.distance_m is None else distance(c.distance_m),
                     "from_session": c.from_session,
+                    "warning": c.warning,
                 }
                 for c in found
             ]

@@ -28,6 +28,9 @@ class CandidateOut(msgspec.Struct, frozen=True):
     distance_from: str | None
     """``previous_session`` (their last session that day) or ``home_venue`` (their
     organisation's), where ``distance_m`` is measured from; ``null`` with no distance."""
+    warning: str | None
+    """The weekly-evenings rule's notice when this evening takes them beyond it (they come
+    after the others)."""
 
 
 def candidate_out(c: Candidate) -> CandidateOut:
@@ -40,6 +43,7 @@ def candidate_out(c: Candidate) -> CandidateOut:
         c.partner,
         None if c.distance_m is None else round(c.distance_m),
         None if c.distance_m is None else "previous_session" if c.from_session else "home_venue",
+        c.warning,
     )
 
 

@@ -37,6 +37,9 @@ from planner.session import (
 
 PERSONAL = frozenset({"intervenant-deja-pris", "trajet-impossible"})
 """The rules that make a person unavailable (the others concern the session as a whole)."""
+TIRED = "trop-de-soirees"
+"""The soft rule of a person's weekly evenings: they stay proposed, after the others, with the
+rule's own words."""
 BOOKING_ROLES = ("adviser", "coordinator")
 
 
@@ -55,6 +58,8 @@ class Candidate:
     from_session: bool = False
     """Whether they come from their previous session that day (else from their organisation's
     home venue)."""
+    warning: str | None = None
+    """The weekly-evenings rule's notice when this evening takes them beyond it."""
 
 
 def previous_place(theirs: list[Booking], start: datetime, zone: ZoneInfo) -> Place | None:
@@ -83,7 +88,8 @@ async def free_partners(
     now: datetime,
 ) -> list[Candidate]:
     """Active advisers and coordinators of other organisations free from ``start`` to ``end``
-    and able to reach the venue from their sessions around: partners first, then nearest."""
+    and able to reach the venue from their sessions around: partners first, then those the
+    evening keeps within the weekly evenings advised, then nearest."""
     venue = await session.get(Venue, venue_id)
     if venue is None:
         raise InvalidInputError({"venue_id": f"aucun lieu n° {venue_id}"})
@@ -158,9 +164,16 @@ async def free_partners(
                 organisation.id in partners,
                 distance,
                 from_session=previous is not None,
+                warning=next((n.message for n in verdict.notices if n.code == TIRED), None),
             )
         )
     return sorted(
         found,
-        key=lambda c: (not c.partner, c.distance_m is None, c.distance_m or 0.0, c.name),
+        key=lambda c: (
+            not c.partner,
+            c.warning is not None,
+            c.distance_m is None,
+            c.distance_m or 0.0,
+            c.name,
+        ),
     )

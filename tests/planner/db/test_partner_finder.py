@@ -49,8 +49,8 @@ class World:
     venues: dict[str, int]
 
 
-def _at(clock: str) -> datetime:
-    return datetime.combine(DAY, time.fromisoformat(clock), tzinfo=PARIS)
+def _at(clock: str, day: date = DAY) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock), tzinfo=PARIS)
 
 
 def _run(url: str, work: Any) -> Any:
@@ -114,7 +114,7 @@ def _world(url: str, team: Team) -> World:
     return result
 
 
-def _book(url: str, world: World, venue: str, start: str, end: str) -> None:
+def _book(url: str, world: World, venue: str, start: str, end: str, day: date = DAY) -> None:
     """An information session of the centre social's adviser alone, at ``venue``."""
     team = world.team
 
@@ -124,8 +124,8 @@ def _book(url: str, world: World, venue: str, start: str, end: str) -> None:
             SessionInput(
                 kind=SessionKind.INFO_SESSION,
                 title="Déjà prévu",
-                start=_at(start),
-                end=_at(end),
+                start=_at(start, day),
+                end=_at(end, day),
                 venue_id=world.venues[venue],
                 organisation_id=team.centre_social,
                 staff_ids=(team.partner,),
@@ -158,6 +158,7 @@ def _found(url: str, world: World, start: str = "18:00", end: str = "21:00") -> 
                 c.partner,
                 None if c.distance_m is None else round(c.distance_m / 100),
                 c.from_session,
+                *((c.warning,) if c.warning else ()),
             )
             for c in found
         ]
@@ -214,3 +215,22 @@ def test_who_cannot_travel_in_time_is_left_out(database_url: str, team: Team) ->
         ],
         [("Personne de test (Abbeville)", False, 366, False)],
     )
+
+
+def test_beyond_the_weekly_evenings_comes_last_with_the_rule(database_url: str, team: Team) -> None:
+    """Three evenings already that week: still proposed (a soft rule), after the others, with
+    the rule's own words."""
+    world = _world(database_url, team)
+    for day in (3, 5, 6):
+        _book(database_url, world, "nord", "18:00", "19:00", date(2031, 3, day))
+    assert _found(database_url, world) == [
+        ("Personne de test (Abbeville)", False, 366, False),
+        (
+            "Personne de test (partner)",
+            False,
+            43,
+            False,
+            "Personne de test (partner) aurait 4 séances en soirée la semaine 10 de 2031, "
+            "au-delà des 3 conseillées.",
+        ),
+    ]
