@@ -65,7 +65,6 @@ async def venues_page(
         "lieux.html",
         title="Lieux" + (f" — « {text} »" if text else ""),
         viewer=viewer,
-        current="/reserver",
         notice=notice,
         asked=text,
         short=_short(text),
@@ -97,7 +96,6 @@ def _new_page(
         "lieu_nouveau.html",
         title="Nouveau lieu" + (" (à corriger)" if count else ""),
         viewer=viewer,
-        current="/reserver",
         status=status,
         error=f"Lieu non enregistré : {count} point(s) à corriger ou à préciser."
         if count
