@@ -16,14 +16,18 @@ class Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
-        self.external: list[str] = []
+        self.resources: list[str] = []
+        self.images: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "a" and values.get("href"):
             self.hrefs.append(str(values["href"]))
-        if tag in {"script", "link", "img"}:
-            self.external.append(tag)
+        for name in ("src", "href") if tag in {"script", "link", "img"} else ():
+            if values.get(name):
+                self.resources.append(str(values[name]))
+        if tag == "img":
+            self.images.append(str(values.get("src")))
 
 
 def _links(html: str) -> Links:
@@ -69,12 +73,17 @@ def test_search_escapes_what_is_typed(client: Client) -> None:
 
 
 def test_neighbourhood_page_offers_webcal_https_and_qr(client: Client) -> None:
-    """Etouvie's page links the feed as webcal and https, draws a QR code, and loads nothing."""
+    """Etouvie's page links the feed as webcal and https, draws a QR code, and loads nothing
+    from another site."""
     page = client.get("/calendriers/qpv/QN08001M")
     links = _links(page.text)
     feed = "127.0.0.1:8000/feeds/qpv/QN08001M.ics"
     assert f"webcal://{feed}" in links.hrefs
-    assert (f"http://{feed}" in page.text, "<svg" in page.text, links.external) == (True, True, [])
+    assert (f"http://{feed}" in page.text, links.images[0][:26]) == (
+        True,
+        "data:image/svg+xml;charset",
+    )
+    assert [r for r in links.resources if not r.startswith(("/", "data:"))] == []
     assert [h for h in ("Google Agenda", "Outlook", "Apple") if h not in page.text] == []
     subscribed = client.get(re.sub(r"^http://127\.0\.0\.1:8000", "", f"http://{feed}"))
     assert (subscribed.status_code, subscribed.text.startswith("BEGIN:VCALENDAR")) == (200, True)
@@ -83,3 +92,46 @@ def test_neighbourhood_page_offers_webcal_https_and_qr(client: Client) -> None:
 def test_unknown_neighbourhood_page_is_404(client: Client) -> None:
     """An unknown QPV code is a 404."""
     assert client.get("/calendriers/qpv/QN99999Z").status_code == 404
+
+
+def _found(page_text: str) -> list[str]:
+    return [h for h in _links(page_text).hrefs if h.startswith("/calendriers/qpv/")]
+
+
+AMIENS = [
+    "/calendriers/qpv/QN08001M",
+    "/calendriers/qpv/QN08002M",
+    "/calendriers/qpv/QN08003M",
+    "/calendriers/qpv/QN08004M",
+    "/calendriers/qpv/QN08005M",
+    "/calendriers/qpv/QN08006M",
+    "/calendriers/qpv/QN08010N",
+]
+
+
+def test_neighbourhood_and_commune_typed_together(client: Client) -> None:
+    """ "Etouvie Amiens" finds Etouvie, in Amiens, and only it."""
+    page = client.get("/calendriers", params={"q": "Etouvie Amiens"})
+    assert _found(page.text) == ["/calendriers/qpv/QN08001M"]
+
+
+def test_postcode_alone_lists_its_communes_quarters_without_claiming_one(client: Client) -> None:
+    """A postcode lists the QPVs of its communes and never says the address is in one."""
+    page = client.get("/calendriers", params={"q": "80000"})
+    assert (sorted(_found(page.text)), "est dans ce quartier" in page.text) == (AMIENS, False)
+    assert "code postal 80000" in page.text
+
+
+def test_address_placed_at_commune_level_says_so(client: Client) -> None:
+    """An address found only at commune level lists the commune's QPVs and says why."""
+    for typed in ("Hôtel de ville 80000 Amiens", "12 rue Imaginaire 80000 Amiens", "gare d'Amiens"):
+        page = client.get("/calendriers", params={"q": typed})
+        assert (sorted(_found(page.text)), "est dans ce quartier" in page.text) == (AMIENS, False)
+        assert "code postal 80000" in page.text or "niveau de la commune" in page.text, typed
+
+
+def test_address_outside_every_quarter_gives_the_nearest_in_french(client: Client) -> None:
+    """An address in no QPV gets the nearest one, its distance with a decimal comma."""
+    page = client.get("/calendriers", params={"q": "3 Place de la Mairie 02200 Acy"})
+    assert _found(page.text) == ["/calendriers/qpv/QN00214M"]
+    assert re.search(r"à \d+,\d km\)", page.text) is not None

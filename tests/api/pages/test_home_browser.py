@@ -9,8 +9,19 @@ import pytest
 
 from tests.browser import accessibility_findings, open_page, overflows
 
+PUBLIC = [
+    "/",
+    "/accessibilite",
+    "/connexion",
+    "/mot-de-passe-oublie",
+    "/calendriers",
+    "/calendriers?q=80000",
+    "/calendriers?q=introuvable",
+    "/calendriers/qpv/QN08001M",
+]
 
-@pytest.mark.parametrize("path", ["/", "/accessibilite", "/connexion", "/mot-de-passe-oublie"])
+
+@pytest.mark.parametrize("path", PUBLIC)
 def test_public_page_is_accessible_on_a_phone(live_server: str, chromium: Any, path: str) -> None:
     """axe-core finds nothing serious; the page fits 390 px; Tab first focuses the skip link."""
     errors: list[str] = []
