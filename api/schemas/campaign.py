@@ -252,6 +252,9 @@ class ProposedSessionOut(msgspec.Struct, frozen=True):
     start: datetime
     end: datetime
     staff: list[PlannedPerson]
+    venue_lat: float | None = None
+    """Where the venue is (WGS84), for a map; absent from plans stored before it was kept."""
+    venue_lon: float | None = None
 
 
 class TargetPeriodOut(msgspec.Struct, frozen=True):

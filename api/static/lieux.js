@@ -7,7 +7,8 @@
  * the map, or by keyboard). With `data-epingle` (the id of a « on the map » radio), touching the
  * map elsewhere — or pressing Enter on the focused map, moved with the arrow keys — places the
  * venue there by hand: the hidden `lat`/`lon` fields are filled and that radio is ticked.
- * Maps arriving in an htmx answer are drawn too.
+ * With `data-manques` (QPV codes), those quarters are outlined in red, dashed: a campaign's
+ * targets left short. Maps arriving in an htmx answer are drawn too.
  */
 (function () {
   "use strict";
@@ -22,7 +23,8 @@
     interactive: false
   };
   var QPV = { color: "#8a6100", weight: 2, fillColor: "#fdae61", fillOpacity: 0.2 };
-  var MAX_OUTLINES = 12;
+  var SHORT = { color: "#a4161a", weight: 2, dashArray: "6 4", fillColor: "#a4161a", fillOpacity: 0.1 };
+  var MAX_OUTLINES = 30;
   var DEGREES = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 5 });
   var departments = null; /* fetched once for every map */
 
@@ -38,12 +40,14 @@
     }).catch(function () { /* context only: the points stand without it */ });
   }
 
-  function outlineOfQpv(map, code) {
+  function outlineOfQpv(map, code, style, loaded) {
     fetch("/api/qpv/" + encodeURIComponent(code)).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (feature) {
       if (feature) {
-        L.geoJSON(feature, { pane: "quartiers", interactive: false, style: QPV }).addTo(map);
+        var layer = L.geoJSON(feature, { pane: "quartiers", interactive: false, style: style || QPV });
+        layer.addTo(map);
+        if (loaded) { loaded(layer.getBounds()); }
       }
     }).catch(function () { /* an outline missing leaves the points */ });
   }
@@ -64,9 +68,9 @@
     box.dataset.dessinee = "oui";
     box.hidden = false;
     var form = box.closest("form");
-    if (form) {
-      form.querySelectorAll(".si-script").forEach(function (e) { e.hidden = false; });
-    }
+    (form || box.parentNode).querySelectorAll(".si-script").forEach(function (e) {
+      e.hidden = false;
+    });
     var map = L.map(box, { zoomSnap: 0.25 }).setView([50.0, 2.8], 7); /* a view before layers */
     map.attributionControl.setPrefix("Leaflet");
     map.createPane("contours").style.zIndex = 350;
@@ -78,6 +82,7 @@
     var items = list ? list.querySelectorAll("[data-lat][data-lon]") : [];
     var markers = [];
     var codes = {};
+    var extra = null;
     items.forEach(function (item) {
       var at = [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)];
       var choice = document.getElementById(item.dataset.choix);
@@ -90,6 +95,15 @@
       });
     });
     Object.keys(codes).slice(0, MAX_OUTLINES).forEach(function (code) { outlineOfQpv(map, code); });
+    (box.dataset.manques || "").split(" ").filter(function (code) {
+      return code && !codes[code];
+    }).slice(0, MAX_OUTLINES).forEach(function (code) {
+      outlineOfQpv(map, code, SHORT, function (bounds) { /* the short quarters in view too */
+        var all = L.latLngBounds(markers.map(function (m) { return m.marker.getLatLng(); }));
+        extra = extra ? extra.extend(bounds) : L.latLngBounds(bounds.getSouthWest(), bounds.getNorthEast());
+        map.fitBounds(all.isValid() ? all.extend(extra) : extra, { maxZoom: 15, padding: [12, 12] });
+      });
+    });
 
     function recolour() {
       markers.forEach(function (m) {

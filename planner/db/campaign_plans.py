@@ -241,9 +241,14 @@ async def finish_plan(
         (await session.execute(select(Qpv.code, Qpv.name).where(Qpv.code.in_(codes)))).all()
     )
     venue_ids = {s.venue_id for s in proposal.sessions}
-    venue_names = dict(
-        (await session.execute(select(Venue.id, Venue.name).where(Venue.id.in_(venue_ids)))).all()
-    )
+    venues = {
+        vid: (name, lat, lon)
+        for vid, name, lat, lon in (
+            await session.execute(
+                select(Venue.id, Venue.name, Venue.lat, Venue.lon).where(Venue.id.in_(venue_ids))
+            )
+        ).all()
+    }
     staff_ids = {a.staff_id for s in proposal.sessions for a in s.staff}
     people = {
         sid: (name, org_name)
@@ -260,7 +265,9 @@ async def finish_plan(
             "qpv_code": s.qpv_code,
             "qpv_name": qpv_names.get(s.qpv_code, s.qpv_code),
             "venue_id": s.venue_id,
-            "venue_name": venue_names.get(s.venue_id, ""),
+            "venue_name": venues[s.venue_id][0] if s.venue_id in venues else "",
+            "venue_lat": venues[s.venue_id][1] if s.venue_id in venues else None,
+            "venue_lon": venues[s.venue_id][2] if s.venue_id in venues else None,
             "timezone": problem.timezone,
             "start": s.start.isoformat(),
             "end": s.end.isoformat(),

@@ -205,8 +205,8 @@ def test_coordinator_plans_accepts_and_publishes_a_campaign(
     live_server: str, demo_team: Team, database_url: str, chromium: Any
 ) -> None:
     """The demo's coordinator creates a campaign in the Somme with the Amiens partners, follows
-    the plan's progress until its sessions are listed, accepts it, then publishes them; both
-    campaign pages pass the audit."""
+    the plan's progress until its sessions are listed and drawn on the map (one point each),
+    accepts it, then publishes them; both campaign pages pass the audit."""
     errors: list[str] = []
     page = open_page(chromium, f"{live_server}/connexion", errors)
     sign_in(page, live_server, database_url, "chef-de-projet.l@demo.invalid", then="/agenda")
@@ -224,12 +224,15 @@ def test_coordinator_plans_accepts_and_publishes_a_campaign(
     page.get_by_role("button", name="Lancer la planification").press("Enter")
     page.get_by_role("table", name="Séances proposées").wait_for(timeout=60_000)
     proposed = page.locator("table tbody tr").count()
+    page.locator("#carte-plan path.leaflet-interactive").first.wait_for()
+    points = page.locator("#carte-plan path.leaflet-interactive").count()
     findings["campagne (plan)"] = accessibility_findings(page)
     page.get_by_role("button", name="Accepter le plan").press("Enter")
     page.get_by_role("button", name="Publier les séances du plan").press("Enter")
     page.get_by_text("Séances du plan publiées").wait_for()
-    assert (proposed > 0, findings, errors) == (
+    assert (proposed > 0, points, findings, errors) == (
         True,
+        proposed,
         {"campagnes": [], "campagne (plan)": []},
         [],
     )

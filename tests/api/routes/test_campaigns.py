@@ -18,6 +18,7 @@ from planner.db.campaign_plans import INTERRUPTED
 from planner.db.engine import create_engine
 from planner.db.models import CampaignPlan, OutreachSession, SessionQpv
 from tests.conftest import Team
+from tests.factories import ETOUVIE
 from tests.factories import create_venue as _venue
 
 Client = TestClient  # type: ignore[type-arg]
@@ -150,6 +151,7 @@ def test_plan_visits_the_served_qpv_and_explains_the_others(client: Client, team
         assert session["qpv_code"] == ETOUVIE_QPV
         assert {p["staff_id"] for p in session["staff"]} == {team.adviser, team.partner}
         assert datetime.fromisoformat(session["start"]).astimezone(PARIS).hour == 17
+        assert (session["venue_lat"], session["venue_lon"]) == (ETOUVIE["lat"], ETOUVIE["lon"])
     unmet = [t for t in plan["targets"] if not t["met"]]
     assert len(unmet) == 18
     assert all(t["reason"].startswith("Aucun lieu candidat ne dessert le QPV") for t in unmet)
