@@ -16,6 +16,8 @@ import time
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.head import HEAD
+
 logger = logging.getLogger("allervers.access")
 
 SECRET_AFTER = ("/feeds/staff/", "/invitation/", "/reinitialisation/")
@@ -45,7 +47,7 @@ def access_log(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        method = scope["method"]
+        method = "HEAD" if scope.get(HEAD) else scope["method"]
         start = time.perf_counter()
         status = 500
 

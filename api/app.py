@@ -32,6 +32,7 @@ from api.errors import exception_handlers
 from api.feeds.middleware import feed_cache, forget_feeds_after_writes
 from api.feeds.service import FeedService
 from api.guards import access_guard, declare_access, openapi_components
+from api.head import head_as_get
 from api.input_check import refuse_unreadable_input
 from api.mail import MailSender
 from api.problems_doc import document_problems
@@ -200,4 +201,5 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         ),
         debug=settings.debug,
     )
+    app.asgi_handler = head_as_get(app.asgi_handler)  # before routing: GET routes answer HEAD
     return document_problems(declare_access(app))

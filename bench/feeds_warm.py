@@ -1,9 +1,13 @@
-"""Warm feed throughput over real HTTP: allervers against nginx serving the same bytes.
+"""Feeds over real HTTP: allervers against nginx serving the same bytes, the private feed,
+the first request after a restart, and a rename reaching 1,000 events.
 
 Imported by ``bench/feeds.py``. Builds a demo-free embedded database with 1,000 published
-sessions (synthetic, labelled so) in Etouvie's feed, starts ``allervers serve`` and an nginx
-serving the feed's bytes as a static file, both on 127.0.0.1, and loads each with ``wrk``
-(Debian packages ``wrk`` and ``nginx``; the section is skipped, saying so, without them).
+sessions (synthetic, labelled so) in Etouvie's feed, all staffed by one synthetic adviser with
+a private feed, starts ``allervers serve`` and an nginx serving the feed's bytes as a static
+file, both on 127.0.0.1, and loads each with ``wrk`` (Debian packages ``wrk`` and ``nginx``;
+the section is skipped, saying so, without them). Then it restarts the server and times the
+first request (fragments are kept in the database: nothing to render), and renames the venue
+through the ORM (as the API does) and times the request that renders the 1,000 events again.
 """
 
 from __future__ import annotations
@@ -21,15 +25,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.cli import prepare
 from api.settings import Settings
+from planner.db import tokens
 from planner.db.engine import create_engine
-from planner.db.models import Organisation, OutreachSession, SessionQpv, Venue
+from planner.db.models import Organisation, OutreachSession, SessionQpv, SessionStaff, Staff, Venue
 
 QPV = "QN08001M"
 TARGET_SHARE = 0.5
+TARGET_PRIVATE = 0.5
+"""The private feed's warm throughput against the public feed's."""
+TARGET_RESTART_MS = 50.0
+"""The first request for a 1,000-session feed after a restart."""
 
 
 def _port() -> int:
@@ -38,8 +48,9 @@ def _port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _populate(url: str, count: int) -> None:
-    """Bulk insert ``count`` published synthetic sessions at one venue in Etouvie."""
+async def _populate(url: str, count: int) -> str:
+    """Bulk insert ``count`` published synthetic sessions at one venue in Etouvie, all staffed
+    by one synthetic adviser; the path of that adviser's private feed."""
     now = datetime.now(UTC)
     engine = create_engine(url)
     try:
@@ -116,6 +127,43 @@ async def _populate(url: str, count: int) -> None:
             await connection.execute(
                 insert(SessionQpv), [{"session_id": i, "qpv_code": QPV} for i in ids]
             )
+            adviser = (
+                await connection.execute(
+                    insert(Staff).returning(Staff.id),
+                    [
+                        {
+                            "organisation_id": org,
+                            "name": "Conseillère synthétique (banc d'essai)",
+                            "email": "banc@example.invalid",
+                            "role": "adviser",
+                            "active": True,
+                            "booking_seq": 0,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    ],
+                )
+            ).scalar_one()
+            await connection.execute(
+                insert(SessionStaff),
+                [{"session_id": i, "staff_id": adviser, "organisation_id": org} for i in ids],
+            )
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            secret = await tokens.rotate_feed_token(session, adviser, now=now)
+        return f"/feeds/staff/{secret}.ics"
+    finally:
+        await engine.dispose()
+
+
+async def _rename_venue(url: str) -> None:
+    """Rename the synthetic venue through the ORM, as ``PATCH /api/venues/{id}`` does: its
+    1,000 sessions get a new shown version in the same transaction."""
+    engine = create_engine(url)
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            venue = (await session.scalars(select(Venue))).one()
+            venue.name = "Lieu synthétique renommé (banc d'essai)"
+            venue.updated_at = datetime.now(UTC)
     finally:
         await engine.dispose()
 
@@ -143,6 +191,33 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.2)
 
 
+def _serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("allervers")), "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _timed_get(url: str) -> tuple[float, httpx.Response]:
+    with httpx.Client() as client:
+        client.get(url.rsplit("/feeds/", 1)[0] + "/health")  # the connection, not the feed
+        start = time.perf_counter()
+        answer = client.get(url)
+        return (time.perf_counter() - start) * 1000, answer
+
+
+def _verdict(met: bool) -> str:
+    return "atteint" if met else "MANQUÉ"
+
+
 def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
     """Measure and print; ``None`` when wrk or nginx is missing."""
     nginx = shutil.which("nginx") or (
@@ -155,7 +230,7 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
     folder.chmod(0o755)
     url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
     prepare(Settings(database_url=url))
-    asyncio.run(_populate(url, sessions))
+    private_path = asyncio.run(_populate(url, sessions))
     port, static_port = _port(), _port()
     env = {
         **os.environ,
@@ -164,12 +239,7 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
         "ALLERVERS_DEMO": "0",
         "ALLERVERS_LOG_LEVEL": "WARNING",
     }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("allervers")), "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server: subprocess.Popen[bytes] | None = _serve(env)
     www = folder / "www"
     www.mkdir(mode=0o755)
     conf = folder / "nginx.conf"
@@ -180,10 +250,11 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
         f"  server {{ listen 127.0.0.1:{static_port}; root {www}; etag on; }} }}\n"
     )
     static = None
+    base = f"http://127.0.0.1:{port}"
+    feed_url = f"{base}/feeds/qpv/{QPV}.ics"
     try:
-        feed_url = f"http://127.0.0.1:{port}/feeds/qpv/{QPV}.ics"
-        _wait(f"http://127.0.0.1:{port}/health", server)
-        first = httpx.get(feed_url)
+        _wait(f"{base}/health", server)  # type: ignore[arg-type]
+        cold_ms, first = _timed_get(feed_url)
         (www / "feed.ics").write_bytes(first.content)
         (www / "feed.ics").chmod(0o644)
         static = subprocess.Popen([nginx, "-c", str(conf)], stderr=subprocess.DEVNULL)
@@ -191,14 +262,25 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
         ours = _wrk(feed_url, seconds)
         not_modified = _wrk(feed_url, seconds, f"If-None-Match: {first.headers['etag']}")
         theirs = _wrk(f"http://127.0.0.1:{static_port}/feed.ics", seconds)
+        httpx.get(base + private_path)
+        private = _wrk(base + private_path, seconds)
+
+        _stop(server)
+        server = _serve(env)
+        _wait(f"{base}/health", server)
+        restart_ms, again = _timed_get(feed_url)
+        same = again.content == first.content
+
+        asyncio.run(_rename_venue(url))
+        time.sleep(2.5)  # past ALLERVERS_FEED_REVALIDATE_SECONDS: the server checks again
+        rename_ms, renamed = _timed_get(feed_url)
+        rename_seen = renamed.content.count("renommé".encode()) == sessions
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        if static is not None:
-            static.terminate()
-            static.wait(timeout=20)
+        _stop(server)
+        _stop(static)
         shutil.rmtree(folder, ignore_errors=True)
     share = ours / theirs
+    private_share = private / ours
     print(
         f"\nDébit à chaud d'un flux de {sessions} séances ({len(first.content) / 1024:.0f} Kio), "
         f"wrk -t2 -c32 pendant {seconds} s sur 127.0.0.1"
@@ -208,9 +290,30 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
     print(f"  nginx, même fichier statique  : {theirs:>10,.0f} requêtes/s")
     print(
         f"  part de nginx : {share:.0%} (objectif ≥ {TARGET_SHARE:.0%}) : "
-        f"{'atteint' if share >= TARGET_SHARE else 'MANQUÉ'}"
+        f"{_verdict(share >= TARGET_SHARE)}"
     )
-    return share >= TARGET_SHARE
+    print(f"  flux privé du même nombre de séances : {private:>10,.0f} requêtes/s")
+    print(
+        f"  part du flux public : {private_share:.0%} (objectif ≥ {TARGET_PRIVATE:.0%}) : "
+        f"{_verdict(private_share >= TARGET_PRIVATE)}"
+    )
+    print(f"\nPremière requête, base neuve (rendu des {sessions} fragments) : {cold_ms:,.0f} ms")
+    print(
+        f"Première requête après redémarrage (fragments gardés en base) : {restart_ms:,.1f} ms "
+        f"(objectif ≤ {TARGET_RESTART_MS:.0f} ms) : {_verdict(restart_ms <= TARGET_RESTART_MS)}"
+        f"{'' if same else ' — ÉCHEC : flux différent'}"
+    )
+    print(
+        f"Lieu de {sessions} séances renommé : requête suivante {rename_ms:,.0f} ms "
+        f"(rendu des {sessions} fragments){'' if rename_seen else ' — ÉCHEC : ancien nom'}"
+    )
+    return (
+        share >= TARGET_SHARE
+        and private_share >= TARGET_PRIVATE
+        and restart_ms <= TARGET_RESTART_MS
+        and same
+        and rename_seen
+    )
 
 
 if __name__ == "__main__":

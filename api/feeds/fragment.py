@@ -1,13 +1,18 @@
-"""Each session's VEVENT, rendered once per change: the fragments feeds are assembled from.
+"""Each session's VEVENT: the fragments feeds are assembled from.
 
-The fragment cache is keyed by session and audience (public or private) and checked against
-the session's ``updated_at``, so a feed of a thousand sessions renders only those that changed.
+Fragments are stored in the database with the session's ``shown_version`` and this rendering's
+``key`` (:mod:`planner.db.feed_store`), so a feed of a thousand sessions renders only those whose
+content changed — and all of them again when the rendering code or the public address changes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from pathlib import Path
 
+import calendars.event
+import calendars.feed
+import planner.session
 from calendars.event import (
     EventData,
     event_status,
@@ -28,12 +33,12 @@ def location_of(row: OutreachSession) -> str:
 
 
 class Fragments:
-    """Renders sessions to VEVENT fragments, each kept until its session changes."""
+    """Renders sessions to VEVENT fragments."""
 
     def __init__(self, *, public_url: str, domain: str) -> None:
         self.public_url = public_url
         self.domain = domain
-        self._rendered: dict[tuple[int, bool], tuple[datetime, bytes]] = {}
+        self.key = render_key(public_url, domain)
 
     def event_data(self, row: OutreachSession, *, private: bool) -> EventData:
         """The iCalendar values of a session; private ones add staff, partners and notes."""
@@ -72,11 +77,16 @@ class Fragments:
         return event if private else public_event(event)
 
     def render(self, row: OutreachSession, *, private: bool) -> bytes:
-        """The session's VEVENT, rendered again only when the session changed."""
-        key = (row.id, private)
-        cached = self._rendered.get(key)
-        if cached is not None and cached[0] == row.updated_at:
-            return cached[1]
-        rendered = render_event(self.event_data(row, private=private))
-        self._rendered[key] = (row.updated_at, rendered)
-        return rendered
+        """The session's VEVENT."""
+        return render_event(self.event_data(row, private=private))
+
+
+def render_key(public_url: str, domain: str) -> str:
+    """What a stored fragment depends on besides its session: the public address and the code
+    that renders it, kind labels included (a deployment changing either renders every fragment
+    again)."""
+    digest = hashlib.sha256(f"{public_url}\n{domain}\n".encode())
+    for module in (calendars.event, calendars.feed, planner.session):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()

@@ -29,8 +29,9 @@ def feed_address(scope: Scope) -> str:
 
 
 def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
-    """Middleware answering public feeds checked moments ago straight from the cache, before
-    routing, dependencies and the database: the warm path of ``bench/feeds.py``."""
+    """Middleware answering feeds checked moments ago straight from the cache, before the
+    route's dependencies and the database: the warm path of ``bench/feeds.py`` (private feeds
+    too, marked ``Cache-Control: private``)."""
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -38,7 +39,6 @@ def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
                 scope["type"] == ScopeType.HTTP
                 and scope.get("method") == "GET"
                 and scope["path"].startswith("/feeds/")
-                and not scope["path"].startswith("/feeds/staff/")
                 and (feed := feeds.recent(feed_address(scope))) is not None
             ):
                 headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
@@ -47,6 +47,8 @@ def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
                     max_age=feeds.max_age,
                     if_none_match=headers.get("if-none-match"),
                     if_modified_since=headers.get("if-modified-since"),
+                    accept_encoding=headers.get("accept-encoding"),
+                    private=scope["path"].startswith("/feeds/staff/"),
                 )
                 answer_headers["content-length"] = str(len(body))
                 start: HTTPResponseStartEvent = {

@@ -1,13 +1,17 @@
-"""Feeds assembled by concatenating session fragments, kept with their ETag until a session in
-them changes.
+"""Feeds assembled by concatenating session fragments, kept with their ETag until what they
+show changes.
 
-The feed cache is keyed by the feed's selection and checked against its revision (count, last
-change, sum of ids — two aggregate queries over indexed columns); the addresses checked moments
-ago are remembered so that :mod:`api.feeds.middleware` can answer them without the database.
+The feed cache is keyed by the feed's selection and checked against its revision (count, sums
+of ids and of shown versions, last change — aggregates over indexed columns); a feed rebuilt
+takes the fragments stored in the database (:mod:`planner.db.feed_store`) and renders only
+those that changed, and its ``Last-Modified`` is the moment its revision changed, kept in the
+database too. The addresses checked moments ago are remembered so that
+:mod:`api.feeds.middleware` can answer them without the database.
 """
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.feeds.fragment import Fragments
 from api.settings import Settings
 from calendars.feed import FeedHeader, assemble_feed, feed_window, strong_etag
-from planner.db.feeds import FeedSelection, FeedWindow, feed_revision, feed_sessions
+from planner.db.feed_store import feed_address, feed_entries, last_modified, render_missing
+from planner.db.feeds import FeedSelection, FeedWindow, feed_revision
 from planner.db.models import OutreachSession
 
 FEED_CACHE_SIZE = 512
@@ -28,11 +33,20 @@ FEED_CACHE_SIZE = 512
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """An assembled feed: its bytes, strong ETag and last change."""
+    """An assembled feed: its bytes, strong ETag and last change, and the same gzip-compressed
+    with its own ETag (compressed once, when the feed is assembled)."""
 
     body: bytes
     etag: str
     last_modified: datetime | None
+    gzipped: bytes
+    gzip_etag: str
+
+    @classmethod
+    def of(cls, body: bytes, last_modified: datetime | None) -> Feed:
+        """The feed of ``body``, with its ETags and its compressed form."""
+        etag = strong_etag(body)
+        return cls(body, etag, last_modified, gzip.compress(body, mtime=0), f'{etag[:-1]}-gz"')
 
 
 class FeedService:
@@ -57,7 +71,7 @@ class FeedService:
             [self.fragments.render(row, private=private)],
             [row.timezone],
         )
-        return Feed(body, strong_etag(body), row.updated_at.replace(microsecond=0))
+        return Feed.of(body, row.updated_at.replace(microsecond=0))
 
     def window(self, now: datetime) -> FeedWindow:
         """The rolling window of feeds at ``now``."""
@@ -74,7 +88,7 @@ class FeedService:
         now: datetime,
         private: bool = False,
     ) -> Feed:
-        """The feed of ``selection``, from the cache while none of its sessions changed."""
+        """The feed of ``selection``, from the cache while nothing it shows changed."""
         window = self.window(now)
         revision = await feed_revision(session, selection, window)
         key = (selection, private, name)
@@ -82,14 +96,24 @@ class FeedService:
         if cached is not None and cached[0] == revision:
             self._feeds.move_to_end(key)
             return cached[1]
-        rows = await feed_sessions(session, selection, window)
+        render_key = self.fragments.key
+        entries = await feed_entries(
+            session, selection, window, private=private, render_key=render_key
+        )
+        rendered = await render_missing(
+            session,
+            [e.session_id for e in entries if e.body is None],
+            lambda row: self.fragments.render(row, private=private),
+            private=private,
+            render_key=render_key,
+        )
         body = assemble_feed(
             FeedHeader(name=name, description=description, domain=self.domain),
-            [self.fragments.render(row, private=private) for row in rows],
-            sorted({row.timezone for row in rows}),
+            [e.body if e.body is not None else rendered[e.session_id] for e in entries],
+            sorted({e.timezone for e in entries}),
         )
-        latest = revision[1]
-        feed = Feed(body, strong_etag(body), latest.replace(microsecond=0) if latest else None)
+        changed = await last_modified(session, feed_address(*key), revision, now=now)
+        feed = Feed.of(body, changed)
         self._feeds[key] = (revision, feed)
         if len(self._feeds) > FEED_CACHE_SIZE:
             self._feeds.popitem(last=False)

@@ -12,6 +12,7 @@ from api.pages import (
     held,
     home,
     my_calendar,
+    public_session,
     session,
     signin,
     venues,
@@ -29,6 +30,7 @@ ROUTERS = [
     my_calendar.router,
     campaigns.router,
     venues.router,
+    public_session.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -15,13 +15,19 @@ from litestar import Router, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from api.deps import DbSession, Feeds, Placer
+from api.deps import DbSession, Feeds, Now, Placer
 from api.pages.base import VIEWER, Viewer, page
+from api.pages.session_view import when
 from planner.access import Access
-from planner.db.models import Qpv
+from planner.db.feeds import FeedSelection, FeedWindow, upcoming_sessions
+from planner.db.models import OutreachSession, Qpv
 from planner.db.neighbourhood_search import Answer, find_neighbourhoods
 from planner.errors import NotFoundError
 from planner.rules_text import distance
+from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
+
+UPCOMING = 10
+"""How many of the next sessions a neighbourhood's page lists."""
 
 
 def _found(answer: Answer) -> list[dict[str, Any]]:
@@ -73,12 +79,21 @@ async def calendar_qpv_page(
     db_session: DbSession,
     feeds: Feeds,
     viewer: Viewer,
+    now: Now,
     code: FromPath[str],
 ) -> Template:
-    """The subscription links, QR code and instructions for one neighbourhood."""
+    """The next sessions of one neighbourhood (as its feed holds them), then the subscription
+    links, QR code and instructions."""
     qpv = await db_session.get(Qpv, code.upper())
     if qpv is None:
         raise NotFoundError(f"Aucun QPV ne porte le code {code}.")
+    window = feeds.window(now)
+    rows = await upcoming_sessions(
+        db_session,
+        FeedSelection(qpv=qpv.code),
+        FeedWindow(start=now, end=window.end, cancelled_since=window.cancelled_since),
+        limit=UPCOMING,
+    )
     https = f"{feeds.public_url}/feeds/qpv/{qpv.code}.ics"
     webcal = "webcal://" + https.split("://", 1)[1]
     return page(
@@ -90,7 +105,19 @@ async def calendar_qpv_page(
         https=https,
         webcal=webcal,
         qr=segno.make(webcal, error="m").svg_data_uri(scale=5, border=2),
+        upcoming=[_upcoming(row) for row in rows],
     )
+
+
+def _upcoming(row: OutreachSession) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "kind": SESSION_KIND_LABELS[SessionKind(row.kind)],
+        "when": when(row),
+        "venue": row.venue.name,
+        "cancelled": row.status == SessionStatus.CANCELLED.value,
+    }
 
 
 router = Router(

@@ -250,7 +250,9 @@ async def feed_staff(
     filename: FromPath[str],
 ) -> Response[bytes]:
     """An adviser's own sessions with co-facilitators and internal notes; the secret in the
-    address is the only key (404 once rotated or revoked)."""
+    address is the only key (404 once rotated or revoked). Remembered at its address like the
+    public feeds: a rotation or revocation through this process forgets it at once (as every
+    write does), through another within ``ALLERVERS_FEED_REVALIDATE_SECONDS``."""
     staff = await tokens.staff_by_feed_token(db_session, _key(filename))
     if staff is None:
         raise NotFoundError("Ce calendrier privé n'existe pas ou n'existe plus.")
@@ -264,7 +266,8 @@ async def feed_staff(
         now=now,
         private=True,
     )
-    return respond(request, feed, max_age=feeds.max_age)
+    feeds.remember(feed_address(request.scope), feed)
+    return respond(request, feed, max_age=feeds.max_age, private=True)
 
 
 class FeedTokenOut(msgspec.Struct, frozen=True):

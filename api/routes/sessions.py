@@ -181,7 +181,9 @@ async def session_detail(
     )
     private = view is SessionView.FULL
     if session_ref.endswith(".ics"):
-        return respond(request, feeds.single(row, private=private), max_age=feeds.max_age)
+        return respond(
+            request, feeds.single(row, private=private), max_age=feeds.max_age, private=private
+        )
     return Response(session_out(row, private=private))
 
 

@@ -90,7 +90,7 @@ async def _venues_near(
     ]
 
 
-async def _conditions(
+async def feed_conditions(
     session: AsyncSession, selection: FeedSelection, window: FeedWindow
 ) -> list[Any]:
     s = OutreachSession
@@ -151,33 +151,50 @@ async def _conditions(
     return conditions
 
 
+@dataclass(frozen=True, slots=True)
+class FeedRevision:
+    """A feed's version: how many sessions, the sum of their ids and of their ``shown_version``,
+    and the last change among them. A session moving in or out of the feed changes the count or
+    the sum of ids; any change to what one shows, its version (:mod:`planner.db.shown`)."""
+
+    count: int
+    ids: int
+    versions: int
+    latest: datetime | None
+
+    def text(self) -> str:
+        """The version as stored with the feed's state."""
+        latest = self.latest.isoformat() if self.latest else "-"
+        return f"{self.count}:{self.ids}:{self.versions}:{latest}"
+
+
 async def feed_revision(
     session: AsyncSession, selection: FeedSelection, window: FeedWindow
-) -> tuple[int, datetime | None, int]:
-    """The feed's version: how many sessions, the last change among them, the sum of their ids.
-
-    Aggregates over indexed columns; the feed is rebuilt only when one of them changes (a
-    session moving in or out of the feed changes the count or the sum, an edit the last change).
-    """
-    conditions = await _conditions(session, selection, window)
-    count, latest, ids = (
+) -> FeedRevision:
+    """The feed's version (aggregates over indexed columns): the feed is rebuilt only when it
+    changes."""
+    s = OutreachSession
+    conditions = await feed_conditions(session, selection, window)
+    count, ids, versions, latest = (
         await session.execute(
             select(
-                func.count(), func.max(OutreachSession.updated_at), func.sum(OutreachSession.id)
+                func.count(), func.sum(s.id), func.sum(s.shown_version), func.max(s.updated_at)
             ).where(*conditions)
         )
     ).one()
-    return int(count), latest, int(ids or 0)
+    return FeedRevision(int(count), int(ids or 0), int(versions or 0), latest)
 
 
-async def feed_sessions(
-    session: AsyncSession, selection: FeedSelection, window: FeedWindow
+async def upcoming_sessions(
+    session: AsyncSession, selection: FeedSelection, window: FeedWindow, *, limit: int
 ) -> Sequence[OutreachSession]:
-    """The sessions of the feed, by start time."""
-    conditions = await _conditions(session, selection, window)
+    """The first ``limit`` sessions of a feed not yet ended, by start time (the neighbourhood
+    page lists them before its subscribe buttons)."""
+    conditions = await feed_conditions(session, selection, window)
     rows = await session.scalars(
         select(OutreachSession)
         .where(*conditions)
         .order_by(OutreachSession.start_at, OutreachSession.id)
+        .limit(limit)
     )
     return rows.unique().all()

@@ -16,6 +16,7 @@ from planner.db.models.campaign import (
     CampaignTarget,
     CampaignVenue,
 )
+from planner.db.models.feed import FeedState, SessionFragment
 from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
 from planner.db.models.session import (
@@ -53,6 +54,7 @@ __all__ = [
     "CampaignVenue",
     "Commune",
     "CommunePostcode",
+    "FeedState",
     "GeocodeCacheEntry",
     "Organisation",
     "OutboxMail",
@@ -62,6 +64,7 @@ __all__ = [
     "QpvCommune",
     "QpvEpci",
     "SessionAudience",
+    "SessionFragment",
     "SessionOutcome",
     "SessionPartner",
     "SessionQpv",

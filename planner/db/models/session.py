@@ -42,6 +42,9 @@ class OutreachSession(Base):
     not even cancelled."""
     revision: Mapped[int] = mapped_column(Integer, default=0)
     """Increases whenever time, venue or status changes (the iCalendar SEQUENCE)."""
+    shown_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Increases whenever anything its calendar event or public page shows changes: the session
+    itself, or its venue's, organisations' or staff's names (:mod:`planner.db.shown`)."""
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
