@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.browser import accessibility_findings, open_page, overflows
@@ -34,6 +35,21 @@ def test_public_page_is_accessible_on_a_phone(live_server: str, chromium: Any, p
         "Aller au contenu",
         [],
     )
+
+
+def test_public_session_page_is_accessible_on_a_phone(live_server: str, chromium: Any) -> None:
+    """A demo session's public page, its map drawn, passes the audit at 390 px; so does a
+    cancelled one's."""
+    sessions = httpx.get(f"{live_server}/api/sessions", params={"limit": 200}).json()["items"]
+    upcoming = next(s for s in sessions if s["status"] == "published")
+    cancelled = next(s for s in sessions if s["status"] == "cancelled")
+    found = {}
+    for session in (upcoming, cancelled):
+        errors: list[str] = []
+        page = open_page(chromium, f"{live_server}/seances/{session['id']}", errors, phone=True)
+        page.locator("#carte-seance path.leaflet-interactive").first.wait_for()
+        found[session["status"]] = (accessibility_findings(page), overflows(page), errors)
+    assert found == {"published": ([], False, []), "cancelled": ([], False, [])}
 
 
 def test_the_audit_finds_what_it_should(live_server: str, chromium: Any) -> None:
