@@ -22,6 +22,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from api.access_log import loggable_path
 from geo.errors import GeoError, ReferenceDataError
 from geo.geocoding import GeocoderUnavailableError
+from planner.audiences import Audience
 from planner.db.health import is_unavailable
 from planner.errors import (
     AddressNotFoundError,
@@ -96,6 +97,8 @@ FIELD_HINTS = {
     "q": "un texte de 1 à 100 caractères",
     "near": "« latitude,longitude » en degrés décimaux (ex. 49.9151,2.2502)",
     "radius_km": "un rayon en kilomètres, de plus de 0 à 50",
+    "audience": "un public de la liste : " + ", ".join(a.value for a in Audience),
+    "audiences": "des publics de la liste : " + ", ".join(a.value for a in Audience),
 }
 
 
@@ -208,6 +211,8 @@ def _translate(message: str) -> str:
         return "un nombre est attendu"
     if "length" in message:
         return "longueur incorrecte"
+    if "Invalid enum value" in message:
+        return "valeur inconnue"
     if "matching regex" in message or "Expected `str`" in message:
         return "format incorrect"
     return "valeur invalide"
@@ -227,7 +232,7 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         field = key.rstrip("_") if isinstance(key, str) else key
         message = str(item.get("message", ""))
         received = request.query_params.get(field) if field else None
-        hint = FIELD_HINTS.get(field or "")
+        hint = FIELD_HINTS.get((field or "").split("[")[0])
         detail = _translate(message)
         if hint:
             detail = f"{detail} ; attendu {hint}"

@@ -26,7 +26,7 @@ SESSION_EXAMPLE = Example(
         "organisation_id": 1,
         "staff_ids": [2, 3],
         "partner_ids": [2],
-        "audiences": ["16-25"],
+        "audiences": ["jeunes-16-25"],
         "capacity": 30,
         "publish": True,
     },

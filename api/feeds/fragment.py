@@ -12,6 +12,7 @@ from pathlib import Path
 
 import calendars.event
 import calendars.feed
+import planner.audiences
 import planner.session
 from calendars.event import (
     EventData,
@@ -21,6 +22,7 @@ from calendars.event import (
     render_event,
     session_summary,
 )
+from planner.audiences import audience_label
 from planner.db.models import OutreachSession
 from planner.session import SESSION_KIND_LABELS, SessionKind
 
@@ -68,7 +70,7 @@ class Fragments:
             url=f"{self.public_url}/seances/{row.id}",
             categories=(
                 SESSION_KIND_LABELS[SessionKind(row.kind)],
-                *(a.tag for a in row.audiences),
+                *(audience_label(a.tag) for a in row.audiences),
             ),
             status=event_status(row.status),
             private_notes=row.internal_notes or None,
@@ -86,7 +88,7 @@ def render_key(public_url: str, domain: str) -> str:
     that renders it, kind labels included (a deployment changing either renders every fragment
     again)."""
     digest = hashlib.sha256(f"{public_url}\n{domain}\n".encode())
-    for module in (calendars.event, calendars.feed, planner.session):
+    for module in (calendars.event, calendars.feed, planner.session, planner.audiences):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()

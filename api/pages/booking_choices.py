@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
+from planner.audiences import AUDIENCE_LABELS
 from planner.clock import PARIS
 from planner.db import people, session_queries
 from planner.db.models import Staff
@@ -38,6 +39,7 @@ async def choices(session: AsyncSession, viewer: Staff, rules: RuleSettings) -> 
     window = organisation_window(own, rules)
     return {
         "kinds": [(k.value, label) for k, label in SESSION_KIND_LABELS.items()],
+        "audience_choices": [(a.value, label) for a, label in AUDIENCE_LABELS.items()],
         "venue_groups": sorted(venues_by_commune.items()),
         "people_groups": [
             {
@@ -67,7 +69,7 @@ def _defaults(viewer: Staff, now: datetime) -> dict[str, Any]:
         "venue_id": "",
         "staff_ids": [str(viewer.id)],
         "partner_ids": [],
-        "audiences": "",
+        "audiences": [],
         "capacity": "",
         "description": "",
         "internal_notes": "",
@@ -113,7 +115,7 @@ async def prefill(
         venue_id=str(row.venue_id),
         staff_ids=[str(s.staff_id) for s in row.staff],
         partner_ids=[str(p.organisation_id) for p in row.partners],
-        audiences=", ".join(a.tag for a in row.audiences),
+        audiences=[a.tag for a in row.audiences],
         capacity="" if row.capacity is None else str(row.capacity),
         description=row.description,
     )

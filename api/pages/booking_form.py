@@ -1,7 +1,7 @@
 """The booking form's fields, read into the API's own request schema.
 
-The form posts plain fields (a day and two clock times rather than ISO instants, ticked people,
-comma-separated audiences); :func:`read_booking_form` turns them into the same
+The form posts plain fields (a day and two clock times rather than ISO instants, ticked people
+and audiences); :func:`read_booking_form` turns them into the same
 :class:`~api.schemas.session.SeriesCreate` the API validates, so the form and the API refuse the
 same values. Errors are keyed by form field, in French.
 """
@@ -83,6 +83,7 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {name: one(data, name) for name in FIELDS}
     values["staff_ids"] = many(data, "staff_ids")
     values["partner_ids"] = many(data, "partner_ids")
+    values["audiences"] = many(data, "audiences")
     values["publish"] = one(data, "publish") == "oui"
     return values
 
@@ -125,7 +126,7 @@ def read_booking_form(data: dict[str, Any], *, organisation_id: int, zone: ZoneI
         "organisation_id": organisation_id,
         "staff_ids": staff,
         "partner_ids": [_number(v) for v in values["partner_ids"]],
-        "audiences": [a.strip().lower() for a in values["audiences"].split(",") if a.strip()],
+        "audiences": values["audiences"],
         "capacity": capacity,
         "description": values["description"],
         "internal_notes": values["internal_notes"],
@@ -146,7 +147,7 @@ def _french(name: str) -> str:
     return {
         "kind": "choisissez un type de séance",
         "title": "un titre de 1 à 200 caractères",
-        "audiences": "des mots-clés en minuscules séparés par des virgules (ex. 16-25)",
+        "audiences": "cochez des publics de la liste",
         "description": "5 000 caractères au plus",
         "internal_notes": "5 000 caractères au plus",
         "staff_ids": "de 1 à 20 personnes",

@@ -16,6 +16,7 @@ from api.pages.base import VIEWER, Viewer, page
 from api.pages.session_view import when
 from api.schemas.session import session_out
 from planner.access import Access
+from planner.audiences import audience_label
 from planner.db import session_queries
 from planner.db.models import Qpv
 from planner.errors import NotFoundError
@@ -68,6 +69,7 @@ async def public_session(
         step_free=row.venue.step_free,
         quarters=[{"code": code, "name": names.get(code, code)} for code in public.qpvs],
         organisers=[public.organisation.name, *(p.name for p in public.partners)],
+        audiences=[audience_label(code) for code in public.audiences],
     )
 
 

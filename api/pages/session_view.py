@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from planner.audiences import audience_label
 from planner.db.models import OutreachSession
 from planner.db.venues import list_venues
 from planner.rules_status import STATUS_LABELS
@@ -70,7 +71,7 @@ async def session_context(
         "full": full,
         "staff_names": [s.member.name for s in row.staff] if full else [],
         "partner_names": [p.organisation.name for p in row.partners],
-        "audiences": [a.tag for a in row.audiences],
+        "audiences": [audience_label(a.tag) for a in row.audiences],
         "can_move": may_change and open_ and not ended,
         "can_publish": may_change and status is SessionStatus.DRAFT and not ended,
         "can_cancel": may_change and open_ and not ended,

@@ -19,6 +19,7 @@ from api.feeds.middleware import feed_address
 from api.feeds.service import FeedService
 from api.schemas import IdQuery
 from planner.access import Access, require_caller
+from planner.audiences import Audience
 from planner.db import tokens
 from planner.db.feeds import FeedSelection, check_selection
 from planner.db.models import Commune, Organisation, Qpv
@@ -26,7 +27,6 @@ from planner.errors import NotFoundError
 from planner.session import SESSION_KIND_LABELS, SessionKind
 
 ICS = re.compile(r"^(?P<key>[A-Za-z0-9_-]{1,64})\.ics$")
-TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 def _key(filename: str) -> str:
@@ -208,7 +208,7 @@ async def feed_public(
     qpv: Annotated[str | None, QueryParameter(pattern=r"^[Qq][A-Za-z0-9]{5,9}$")] = None,
     commune: Annotated[str | None, QueryParameter(pattern=r"^(\d{5}|2[ABab]\d{3})$")] = None,
     kind: Annotated[SessionKind | None, QueryParameter()] = None,
-    audience: Annotated[str | None, QueryParameter(pattern=TAG.pattern)] = None,
+    audience: Annotated[Audience | None, QueryParameter()] = None,
     organisation: IdQuery = None,
     near: Annotated[str | None, QueryParameter(max_length=40)] = None,
     radius_km: Annotated[float, QueryParameter(gt=0, le=50)] = 2.0,

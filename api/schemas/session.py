@@ -13,6 +13,7 @@ import msgspec
 
 from api.schemas import Id
 from api.schemas.territory import Point
+from planner.audiences import Audience
 from planner.booking_input import OutcomeInput, SessionInput
 from planner.db.booking_check import Verdict
 from planner.db.models import OutreachSession
@@ -24,7 +25,6 @@ Moment = Annotated[
     datetime,
     msgspec.Meta(tz=True, description="Date et heure avec fuseau, ex. 2026-12-01T18:00:00+01:00"),
 ]
-Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Count = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 StaffIds = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=20)]
 
@@ -41,7 +41,7 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
     staff_ids: StaffIds
     partner_ids: list[Id] = []
     qpv_codes: list[str] | None = None
-    audiences: list[Tag] = []
+    audiences: Annotated[list[Audience], msgspec.Meta(max_length=len(Audience))] = []
     capacity: Annotated[int, msgspec.Meta(ge=0)] | None = None
     description: Text = ""
     internal_notes: Text = ""
@@ -86,7 +86,9 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     staff_ids: StaffIds | msgspec.UnsetType = msgspec.UNSET
     partner_ids: list[Id] | msgspec.UnsetType = msgspec.UNSET
     qpv_codes: list[str] | msgspec.UnsetType = msgspec.UNSET
-    audiences: list[Tag] | msgspec.UnsetType = msgspec.UNSET
+    audiences: (
+        Annotated[list[Audience], msgspec.Meta(max_length=len(Audience))] | msgspec.UnsetType
+    ) = msgspec.UNSET
     capacity: Annotated[int, msgspec.Meta(ge=0)] | msgspec.UnsetType | None = msgspec.UNSET
     description: Text | msgspec.UnsetType = msgspec.UNSET
     internal_notes: Text | msgspec.UnsetType = msgspec.UNSET

@@ -88,13 +88,20 @@ def test_live_check_places_reasons_by_field(client: Client, settings: Settings, 
 def test_booking_from_the_page_then_refusal_keeps_values(
     client: Client, settings: Settings, team: Team
 ) -> None:
-    """Booking goes to the session's page; the same again is refused (422) with the reasons by
-    the fields, the typed title kept, and still one session stored."""
+    """Booking goes to the session's page, with the audiences ticked; the same again is refused
+    (422) with the reasons by the fields, the typed title and ticks kept, and still one session
+    stored."""
     venue = create_venue(client, team)
     sign_up(client, settings, team.adviser)
-    first = client.post("/reserver", data=_form(client, team, venue), follow_redirects=False)
+    first = client.post(
+        "/reserver",
+        data=_form(client, team, venue, audiences=["femmes", "allocataires-rsa"]),
+        follow_redirects=False,
+    )
     again = client.post(
-        "/reserver", data=_form(client, team, venue, title="Deuxième essai"), follow_redirects=False
+        "/reserver",
+        data=_form(client, team, venue, title="Deuxième essai", audiences=["femmes"]),
+        follow_redirects=False,
     )
     stored = client.get("/api/sessions", headers=team.headers("admin")).json()
     assert (first.status_code, first.headers["location"]) == (
@@ -107,6 +114,8 @@ def test_booking_from_the_page_then_refusal_keeps_values(
         1,
     )
     assert len(_messages(again.text, "staff_ids")) == 2
+    assert stored["items"][0]["audiences"] == ["allocataires-rsa", "femmes"]
+    assert re.search(r'id="public-femmes"[^>]*checked', again.text) is not None
 
 
 def test_form_errors_are_by_field_and_nothing_is_written(

@@ -220,3 +220,27 @@ def test_last_modified_is_an_http_date(client: Client, team: Team) -> None:
     value = client.get("/feeds/qpv/QN08001M.ics").headers["last-modified"]
     moment = parsedate_to_datetime(value)
     assert (value.endswith(" GMT"), moment <= datetime.now(UTC)) == (True, True)
+
+
+def test_audiences_come_from_one_vocabulary(client: Client, team: Team) -> None:
+    """A free tag is refused with the choices; an audience of the vocabulary is booked, shown
+    in French in the feed's CATEGORIES, and filters the combined feed."""
+    session = _book(client, team)
+    refused = client.patch(
+        f"/api/sessions/{session['id']}",
+        json={"audiences": ["16-25"]},
+        headers=team.headers("adviser"),
+    )
+    assert (refused.status_code, "jeunes-16-25" in refused.text) == (400, True)
+    changed = client.patch(
+        f"/api/sessions/{session['id']}",
+        json={"audiences": ["femmes", "allocataires-rsa"]},
+        headers=team.headers("adviser"),
+    )
+    assert changed.status_code == 200, changed.text
+    feed = _unfold(_text(client, "/feeds/qpv/QN08001M.ics"))
+    assert "femmes,allocataires du RSA" in feed or "allocataires du RSA,femmes" in feed
+    women = _text(client, "/feeds/public.ics?audience=femmes")
+    young = _text(client, "/feeds/public.ics?audience=jeunes-16-25")
+    assert (women.count("BEGIN:VEVENT"), young.count("BEGIN:VEVENT")) == (1, 0)
+    assert client.get("/feeds/public.ics?audience=16-25").status_code == 400

@@ -30,7 +30,7 @@ def _session(team: Team, venue: int, days_ahead: int = 20, **changes: Any) -> di
         "organisation_id": team.mission_locale,
         "staff_ids": [team.adviser, team.partner],
         "partner_ids": [team.centre_social],
-        "audiences": ["16-25"],
+        "audiences": ["jeunes-16-25"],
         "capacity": 30,
         **changes,
     }
