@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -186,16 +187,30 @@ def event_status(session_status: str) -> str:
         raise ValueError(f"statut de séance inconnu : {session_status!r}") from None
 
 
+def _folded_words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.findall(r"[a-z0-9]+", plain)
+
+
 def session_summary(kind_label: str, title: str) -> str:
-    """Return a French SUMMARY: the kind's label, capitalised, then the title after a dash.
+    """Return a French SUMMARY: the kind's label, capitalised, then the title after a dash —
+    or the title alone when it already says the kind (its first word of four letters or more).
 
     ``session_summary("permanence de quartier en soirée", "Les Épinettes")`` gives
-    ``"Permanence de quartier en soirée — Les Épinettes"``; without a title, the label alone.
+    ``"Permanence de quartier en soirée — Les Épinettes"``; ``session_summary("hackathon",
+    "Hackathon citoyen")`` gives ``"Hackathon citoyen"``, not ``"Hackathon — Hackathon
+    citoyen"``; without a title, the label alone.
     """
     label = kind_label.strip()
     label = label[:1].upper() + label[1:]
     title = title.strip()
-    return f"{label} — {title}" if title else label
+    if not title:
+        return label
+    key = next((w for w in _folded_words(label) if len(w) >= 4), None)
+    if key is not None and key in _folded_words(title):
+        return title
+    return f"{label} — {title}"
 
 
 def clean_text(text: str) -> str:

@@ -19,6 +19,7 @@ from planner.venue import VenueKind
 MON, TUE, WED, THU, FRI, SAT = range(6)
 NEIGHBOURHOOD, FORUM = SessionKind.NEIGHBOURHOOD_SESSION, SessionKind.EMPLOYER_FORUM
 HACKATHON, INFO = SessionKind.HACKATHON, SessionKind.INFO_SESSION
+WORKSHOP = SessionKind.WORKSHOP
 PUBLISHED, DRAFT = SessionStatus.PUBLISHED, SessionStatus.DRAFT
 CAMPAIGN = "Laisse pas traîner ton futur"
 """The seminar's regional week of evening sessions (week of 17 September 2018)."""
@@ -109,6 +110,8 @@ DESCRIPTIONS = {
     HACKATHON: "Les habitants relèvent les défis du contrat de ville et imaginent des projets, "
     "accompagnés par CitésLab. Données de démonstration.",
     INFO: "Réunion d'information ouverte à toutes et tous. Données de démonstration.",
+    WORKSHOP: "Une journée pour imaginer des projets pour le quartier, en petits groupes, "
+    "accompagnés par CitésLab. Données de démonstration.",
 }
 
 Slot = tuple[int, int, str, str, int]
@@ -192,8 +195,8 @@ PLANS: tuple[Plan, ...] = (
          (outcome(48, 11, 15, 3, 14, "Trois immersions de 3 jours (PMSMP) proposées ; une "
                   "embauche en emploi franc en vue."),), ("emp_log", "emp_sap", "e2c"),
          ("demandeurs-emploi", "tous-publics"), 60),
-    Plan("Journée de la créativité citoyenne (démo)", INFO, "cl", "amiens_nord", ("l", "m"),
-         (-3, SAT, "10:00", "13:00", 0),
+    Plan("Journée de la créativité citoyenne (démo)", WORKSHOP, "cl", "amiens_nord", ("l", "m"),
+         (-3, SAT, "09:00", "17:00", 0),
          (outcome(17, 8, 0, 0, 6, "Six idées de projet à accompagner."),), ("cs_et",),
          ("createurs", "tous-publics"), 40),
     Plan("Femmes au RSA : l'emploi près de chez soi (démo)", INFO, "ft_am", "etouvie",

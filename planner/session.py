@@ -19,6 +19,8 @@ class SessionKind(StrEnum):
     EMPLOYER_FORUM = "employer_forum"
     HACKATHON = "hackathon"
     INFO_SESSION = "info_session"
+    WORKSHOP = "workshop"
+    """A workshop or creativity day: a day-long session (typically 9:00–17:00)."""
 
 
 SESSION_KIND_LABELS = {
@@ -26,6 +28,7 @@ SESSION_KIND_LABELS = {
     SessionKind.EMPLOYER_FORUM: "forum employeurs",
     SessionKind.HACKATHON: "hackathon",
     SessionKind.INFO_SESSION: "réunion d'information",
+    SessionKind.WORKSHOP: "atelier ou journée de créativité",
 }
 
 
@@ -125,6 +128,7 @@ def _default_durations() -> dict[SessionKind, tuple[timedelta, timedelta]]:
         SessionKind.EMPLOYER_FORUM: (timedelta(hours=1), timedelta(hours=10)),
         SessionKind.HACKATHON: (timedelta(hours=2), timedelta(hours=72)),
         SessionKind.INFO_SESSION: (timedelta(minutes=30), timedelta(hours=4)),
+        SessionKind.WORKSHOP: (timedelta(hours=1), timedelta(hours=10)),
     }
 
 

@@ -265,7 +265,26 @@ def test_session_summary_capitalises_the_kind_label() -> None:
         SessionKind.EMPLOYER_FORUM: "Forum employeurs — L'Alma",
         SessionKind.HACKATHON: "Hackathon — L'Alma",
         SessionKind.INFO_SESSION: "Réunion d'information — L'Alma",
+        SessionKind.WORKSHOP: "Atelier ou journée de créativité — L'Alma",
     }
+
+
+def test_session_summary_does_not_repeat_the_kind() -> None:
+    """A title that already says the kind is the summary alone (accents and case ignored)."""
+    summaries = [
+        session_summary("hackathon", "Hackathon citoyen"),
+        session_summary("forum employeurs", "Le forum de l'emploi"),
+        session_summary("réunion d'information", "REUNION d'information collective"),
+        session_summary("permanence de quartier en soirée", "Permanence emploi des Sables"),
+        session_summary("forum employeurs", "Forumeurs"),
+    ]
+    assert summaries == [
+        "Hackathon citoyen",
+        "Le forum de l'emploi",
+        "REUNION d'information collective",
+        "Permanence emploi des Sables",
+        "Forum employeurs — Forumeurs",
+    ]
 
 
 def test_session_summary_without_title_is_the_label() -> None:

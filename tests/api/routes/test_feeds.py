@@ -75,7 +75,7 @@ def test_public_feed_serves_published_sessions_inline(client: Client, team: Team
     events = _events(response.content)
     assert [(str(e["SUMMARY"]), e.decoded("DTSTART").astimezone(UTC)) for e in events.values()] == [
         (
-            "Permanence de quartier en soirée — Permanence",
+            "Permanence",  # the title says the kind: not repeated
             datetime.fromisoformat(published["start"]).astimezone(UTC),
         )
     ]
