@@ -16,9 +16,11 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from api.deps import DbSession, Feeds, Now, Placer
+from api.feeds.service import FeedService
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.session_view import when
 from planner.access import Access
+from planner.audiences import AUDIENCE_LABELS, Audience
 from planner.db.feeds import FeedSelection, FeedWindow, upcoming_sessions
 from planner.db.models import OutreachSession, Qpv
 from planner.db.neighbourhood_search import Answer, find_neighbourhoods
@@ -28,6 +30,26 @@ from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
 
 UPCOMING = 10
 """How many of the next sessions a neighbourhood's page lists."""
+FORUM_RADIUS_KM = 10
+"""« Forums employeurs près de chez moi »: the employer forums this close to the quarter."""
+
+
+def _links(feeds: FeedService, path: str) -> dict[str, str]:
+    """A feed's https address (to copy) and webcal one (to subscribe)."""
+    https = f"{feeds.public_url}{path}"
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def _directory(feeds: FeedService) -> list[dict[str, str]]:
+    """The calendars of one audience or one kind, for every quarter at once."""
+    return [
+        {"label": f"Pour les {label}" if code != Audience.EVERYONE else "Tous publics",
+         **_links(feeds, f"/feeds/public.ics?audience={code.value}")}
+        for code, label in AUDIENCE_LABELS.items()
+    ] + [
+        {"label": label[:1].upper() + label[1:], **_links(feeds, f"/feeds/kind/{kind.value}.ics")}
+        for kind, label in SESSION_KIND_LABELS.items()
+    ]  # fmt: skip
 
 
 def _found(answer: Answer) -> list[dict[str, Any]]:
@@ -52,6 +74,7 @@ def _found(answer: Answer) -> list[dict[str, Any]]:
 async def calendars_page(
     db_session: DbSession,
     placer: Placer,
+    feeds: Feeds,
     viewer: Viewer,
     q: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> Template:
@@ -66,6 +89,7 @@ async def calendars_page(
         text=text,
         answer=answer,
         found=_found(answer),
+        directory=_directory(feeds),
     )
 
 
@@ -106,6 +130,21 @@ async def calendar_qpv_page(
         webcal=webcal,
         qr=segno.make(webcal, error="m").svg_data_uri(scale=5, border=2),
         upcoming=[_upcoming(row) for row in rows],
+        communes_feeds=[
+            {
+                "label": f"Tous les rendez-vous à {c.name}",
+                **_links(feeds, f"/feeds/commune/{c.insee_code}.ics"),
+            }
+            for c in qpv.communes
+        ],
+        forums={
+            "label": f"Forums employeurs à moins de {FORUM_RADIUS_KM} km du quartier",
+            **_links(
+                feeds,
+                f"/feeds/public.ics?kind={SessionKind.EMPLOYER_FORUM.value}"
+                f"&near={qpv.centroid_lat:.5f},{qpv.centroid_lon:.5f}&radius_km={FORUM_RADIUS_KM}",
+            ),
+        },
     )
 
 

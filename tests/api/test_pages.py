@@ -135,3 +135,25 @@ def test_address_outside_every_quarter_gives_the_nearest_in_french(client: Clien
     page = client.get("/calendriers", params={"q": "3 Place de la Mairie 02200 Acy"})
     assert _found(page.text) == ["/calendriers/qpv/QN00214M"]
     assert re.search(r"à \d+,\d km\)", page.text) is not None
+
+
+def _webcal_paths(html: str) -> list[str]:
+    return ["/" + h.split("/", 3)[3] for h in _links(html).hrefs if h.startswith("webcal://")]
+
+
+def test_directory_offers_audience_and_kind_calendars_that_answer(client: Client) -> None:
+    """The directory lists a calendar per audience and per kind; each address is a feed."""
+    paths = _webcal_paths(client.get("/calendriers").text)
+    assert "/feeds/public.ics?audience=jeunes-16-25" in paths
+    assert "/feeds/kind/employer_forum.ics" in paths
+    answers = {p: client.get(p).status_code for p in paths}
+    assert [p for p, status in answers.items() if status != 200] == []
+
+
+def test_neighbourhood_page_offers_its_commune_and_nearby_forums(client: Client) -> None:
+    """Etouvie's page offers Amiens' calendar and the employer forums within 10 km."""
+    paths = _webcal_paths(client.get("/calendriers/qpv/QN08001M").text)
+    forums = [p for p in paths if "kind=employer_forum" in p]
+    assert "/feeds/commune/80021.ics" in paths
+    assert (len(forums), "radius_km=10" in forums[0]) == (1, True)
+    assert [client.get(p).status_code for p in paths] == [200] * len(paths)
