@@ -113,6 +113,12 @@ def build_placer(
     )
 
 
+def app_from_environment() -> Litestar:
+    """The application the ``ALLERVERS_*`` variables describe: what each worker process of
+    ``allervers serve --workers N`` builds for itself."""
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     """Build the application for ``settings``; nothing global is read or configured. Handlers
     read the current instant from ``clock`` (once per request), tests may give a fixed one.

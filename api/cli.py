@@ -56,8 +56,13 @@ def prepare(settings: Settings, *, demo: bool = False) -> list[str]:
     )
 
 
-def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
-    """Prepare the database and serve the API until interrupted."""
+def command_serve(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Prepare the database and serve the API until interrupted, in ``--workers`` processes
+    (each builds the app from the same ``ALLERVERS_*`` variables; caches that must agree are in
+    the database or signalled through a shared file, see :mod:`api.feeds.service`)."""
+    workers = args.workers
+    if not 1 <= workers <= 64:
+        raise SettingsError(f"--workers : de 1 à 64 processus, pas {workers}.")
     import uvicorn
 
     from api.app import create_app
@@ -81,13 +86,22 @@ def command_serve(settings: Settings, _args: argparse.Namespace) -> list[str]:
         "Ctrl+C pour arrêter.",
         flush=True,
     )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        access_log=False,  # it prints query strings; api.access_log logs without them
-    )
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # it prints query strings; api.access_log logs without them
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+    else:
+        print(f"{workers} processus de service.", flush=True)
+        uvicorn.run(
+            "api.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            **options,  # type: ignore[arg-type]
+        )
     return []
 
 
@@ -98,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     serve = commands.add_parser("serve", help="migrer la base, charger les données, servir l'API")
+    serve.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=1,
+        help="nombre de processus de service (PostgreSQL conseillé au-delà de 1)",
+    )
     serve.set_defaults(handler=command_serve)
     migrate = commands.add_parser("migrate", help="mettre le schéma de la base à jour")
     migrate.set_defaults(handler=command_migrate)

@@ -204,8 +204,9 @@ def wide_team(database_url: str) -> Team:
     return asyncio.run(make_team(database_url, wide=True))
 
 
-def serve(database_url: str) -> Iterator[str]:
-    """Body of a fixture: ``allervers serve`` on ``database_url`` in its own process, its URL."""
+def serve(database_url: str, *, workers: int = 1) -> Iterator[str]:
+    """Body of a fixture: ``allervers serve`` on ``database_url`` in its own process (and
+    ``workers`` worker processes), its URL."""
     import socket
     import subprocess
     import sys
@@ -224,7 +225,7 @@ def serve(database_url: str) -> Iterator[str]:
         "ALLERVERS_DATABASE_URL": database_url,
     }
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("allervers")), "serve"],
+        [str(Path(sys.executable).with_name("allervers")), "serve", "--workers", str(workers)],
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

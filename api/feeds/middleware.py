@@ -72,11 +72,17 @@ def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
 
 
 def forget_feeds_after_writes(feeds: FeedService) -> Callable[[Message, Scope], Awaitable[None]]:
-    """Before a write's answer leaves, feeds are told to check their version again, so the
-    client that changed a session sees it in the next feed it fetches."""
+    """Before a write's answer's last part leaves — after its transaction was committed (at
+    the answer's start) — feeds are told, in every worker, to check their version again, so
+    the client that changed a session sees it in the next feed it fetches, whichever worker
+    answers."""
 
     async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start" and scope.get("method") in WRITES:
+        if (
+            message["type"] == "http.response.body"
+            and not message.get("more_body", False)
+            and scope.get("method") in WRITES
+        ):
             feeds.forget()
 
     return before_send

@@ -12,11 +12,15 @@ database too. The addresses checked moments ago are remembered so that
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
+import tempfile
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +33,13 @@ from planner.db.feeds import FeedSelection, FeedWindow, feed_revision
 from planner.db.models import OutreachSession
 
 FEED_CACHE_SIZE = 512
+
+
+def change_signal(database_url: str) -> Path:
+    """The file whose modification time says « a write went through » to every worker serving
+    ``database_url`` on this machine (one per database, in the temporary directory)."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"allervers-ecritures-{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +71,11 @@ class FeedService:
         self.back = timedelta(days=settings.feed_days_back)
         self.ahead = timedelta(days=settings.feed_days_ahead)
         self.revalidate = settings.feed_revalidate_seconds
+        self.signal = change_signal(settings.database_url)
         self.fragments = Fragments(public_url=self.public_url, domain=self.domain)
         self._feeds: OrderedDict[Any, tuple[Any, Feed]] = OrderedDict()
         self._checked: dict[str, tuple[float, Feed]] = {}
+        self._seen_signal = (0, 0)
 
     def single(self, row: OutreachSession, *, private: bool) -> Feed:
         """A calendar holding one session (``/api/sessions/{id}.ics``)."""
@@ -126,16 +139,35 @@ class FeedService:
         database; a change reaches subscribers that much later at most (they poll hourly).
         """
         seen = self._checked.get(address)
-        if seen is not None and time.monotonic() - seen[0] < self.revalidate:
-            return seen[1]
-        return None
+        if seen is None or time.monotonic() - seen[0] >= self.revalidate:
+            return None
+        if self._seen_signal != self._signal_now():  # a write went through another worker
+            self._checked.clear()
+            return None
+        return seen[1]
 
     def forget(self) -> None:
-        """A change went through this process: check every feed's version again."""
+        """A change went through this process: check every feed's version again, here and —
+        through the shared signal file — in every other worker on this machine."""
         self._checked.clear()
+        try:  # a new file each time (a new inode: timestamps can be too coarse to differ)
+            fresh = self.signal.with_name(f"{self.signal.name}.{os.getpid()}")
+            fresh.write_bytes(b"")
+            os.replace(fresh, self.signal)
+        except OSError:
+            pass  # without the file, other workers find the change within ``revalidate``
+
+    def _signal_now(self) -> tuple[int, int]:
+        try:
+            seen = self.signal.stat()
+        except OSError:
+            return (0, 0)
+        return (seen.st_ino, seen.st_mtime_ns)
 
     def remember(self, address: str, feed: Feed) -> None:
         """Note that ``address`` was just checked and serves ``feed``."""
         if len(self._checked) > FEED_CACHE_SIZE:
             self._checked.clear()
+        if not self._checked:
+            self._seen_signal = self._signal_now()
         self._checked[address] = (time.monotonic(), feed)

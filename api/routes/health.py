@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from litestar import Router, get
 
 from api.deps import DbSession
@@ -21,6 +23,7 @@ async def health(db_session: DbSession) -> Health:
         revision=seen.revision,
         qpv_count=seen.qpv_count,
         commune_count=seen.commune_count,
+        process=os.getpid(),
     )
 
 

@@ -90,6 +90,8 @@ class Health(msgspec.Struct, frozen=True):
     revision: str
     qpv_count: int
     commune_count: int
+    process: int
+    """The serving process's id: which of ``serve --workers N`` answered."""
 
 
 def qpv_summary(qpv: Qpv) -> QpvSummary:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic.script import ScriptDirectory
 from litestar.testing import TestClient
 
@@ -24,6 +26,7 @@ def test_health_ok(client: TestClient, backend: str) -> None:  # type: ignore[ty
             "revision": head,
             "qpv_count": 204,
             "commune_count": 3782,
+            "process": os.getpid(),
         },
     )
 

@@ -1,0 +1,94 @@
+"""``allervers serve --workers 4`` on PostgreSQL: what one worker changes, another serves at
+once — a booking through one worker is in the feed read through another that had just served
+it (the feed caches agree across processes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import Team, serve
+from tests.factories import ETOUVIE, evening
+
+FEED = "/feeds/qpv/QN08001M.ics"
+
+
+@pytest.fixture
+def four_workers(backend: str, database_url: str, team: Team) -> Iterator[str]:
+    """Four worker processes on the test's PostgreSQL database (SQLite: skipped)."""
+    if backend != "postgresql":
+        pytest.skip("plusieurs processus : PostgreSQL")
+    yield from serve(database_url, workers=4)
+
+
+def _clients_on_two_workers(base: str) -> tuple[httpx.Client, httpx.Client]:
+    """Two kept-alive connections answered by two different worker processes."""
+    clients: dict[int, httpx.Client] = {}
+    for _ in range(40):
+        client = httpx.Client(base_url=base, timeout=10)
+        process = client.get("/health").json()["process"]
+        if process in clients or len(clients) == 2:
+            client.close()
+        else:
+            clients[process] = client
+        if len(clients) == 2:
+            break
+    assert len(clients) == 2, "deux processus différents n'ont pas répondu"
+    first, second = clients.values()
+    return first, second
+
+
+def test_a_booking_through_one_worker_is_in_the_feed_of_another(
+    four_workers: str, team: Team
+) -> None:
+    """The second worker serves Etouvie's feed (and remembers it); the first books and
+    publishes a session there; the second's very next answer holds it, and a HEAD too."""
+    booker, reader = _clients_on_two_workers(four_workers)
+    try:
+        before = reader.get(FEED)
+        assert (before.status_code, before.text.count("BEGIN:VEVENT")) == (200, 0)
+        venue = booker.post(
+            "/api/venues",
+            json={
+                "name": "Salle Vauban (test)",
+                "kind": "centre_social",
+                "street": "Place Vauban",
+                "postcode": "80080",
+                "commune": "Amiens",
+                **ETOUVIE,
+            },
+            headers=team.headers("adviser"),
+        )
+        assert venue.status_code == 201, venue.text
+        start, end = evening(20)
+        booked = booker.post(
+            "/api/sessions",
+            json={
+                "kind": "neighbourhood_session",
+                "title": "Permanence (plusieurs processus)",
+                "start": start,
+                "end": end,
+                "venue_id": venue.json()["id"],
+                "organisation_id": team.mission_locale,
+                "staff_ids": [team.adviser, team.partner],
+                "publish": True,
+            },
+            headers=team.headers("adviser"),
+        )
+        assert booked.status_code == 201, booked.text
+        after = reader.get(FEED)
+        head = reader.head(FEED)
+        processes = {
+            booker.get("/health").json()["process"],
+            reader.get("/health").json()["process"],
+        }
+    finally:
+        booker.close()
+        reader.close()
+    assert (len(processes), after.text.count("BEGIN:VEVENT")) == (2, 1)
+    assert (after.headers["etag"] != before.headers["etag"], head.headers["etag"]) == (
+        True,
+        after.headers["etag"],
+    )
