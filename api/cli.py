@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -95,6 +96,9 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> list[str]:
     if workers == 1:
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
     else:
+        # the workers read the variables again: they must share the key of anti-CSRF tokens
+        if not os.environ.get("ALLERVERS_SECRET_KEY"):
+            os.environ["ALLERVERS_SECRET_KEY"] = settings.secret_key
         print(f"{workers} processus de service.", flush=True)
         uvicorn.run(
             "api.app:app_from_environment",

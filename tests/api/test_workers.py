@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.api.pages.test_signin import csrf
 from tests.conftest import Team, serve
 from tests.factories import ETOUVIE, evening
 
@@ -91,4 +92,28 @@ def test_a_booking_through_one_worker_is_in_the_feed_of_another(
     assert (after.headers["etag"] != before.headers["etag"], head.headers["etag"]) == (
         True,
         after.headers["etag"],
+    )
+
+
+def test_a_form_from_one_worker_posts_to_another(four_workers: str) -> None:
+    """The sign-in form served by one worker is accepted by another (they share the key of
+    the anti-CSRF tokens): a wrong password is answered as such, not refused as forged."""
+    first, second = _clients_on_two_workers(four_workers)
+    try:
+        form = first.get("/connexion")
+        second.cookies = first.cookies
+        answer = second.post(
+            "/connexion",
+            data={
+                "_csrf_token": csrf(form.text),
+                "email": "personne@test.invalid",
+                "password": "pas le bon mot de passe",
+            },
+        )
+    finally:
+        first.close()
+        second.close()
+    assert (answer.status_code, "Adresse e-mail ou mot de passe incorrect" in answer.text) == (
+        401,
+        True,
     )

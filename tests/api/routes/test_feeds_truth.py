@@ -5,8 +5,8 @@ answer as RFC 9110 says."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import unescape
 from email.utils import parsedate_to_datetime
+from html import unescape
 from typing import Any
 
 from litestar.testing import TestClient
