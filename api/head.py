@@ -24,6 +24,10 @@ def head_as_get(app: ASGIApp) -> ASGIApp:
 
         async def without_body(message: Message) -> None:
             nonlocal body_sent
+            if message["type"] == "http.response.start":
+                # the server reads the method of this same scope to accept a HEAD answer's
+                # Content-Length without its body: it is HEAD again from here on
+                scope["method"] = "HEAD"
             if message["type"] == "http.response.body":
                 if body_sent:
                     return

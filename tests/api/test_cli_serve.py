@@ -48,6 +48,9 @@ def test_serve_fresh_sqlite_answers_over_http(tmp_path: Path) -> None:
         somme = httpx.get(f"{base}/api/qpv", params={"dep": "80"}).json()
         located = httpx.get(f"{base}/api/locate", params={"lat": 49.9151, "lon": 2.2502}).json()
         typed = httpx.get(f"{base}/api/geocode", params={"q": "12 rue Secrète 80000 Amiens"})
+        with httpx.Client(base_url=base) as kept:  # HEAD then GET on one connection
+            feed_head = kept.head("/feeds/qpv/QN08001M.ics")
+            feed_get = kept.get("/feeds/qpv/QN08001M.ics")
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
@@ -58,6 +61,8 @@ def test_serve_fresh_sqlite_answers_over_http(tmp_path: Path) -> None:
     )
     assert ("QN08001M", "Etouvie") in [(q["code"], q["name"]) for q in somme]
     assert (located["qpv"]["code"], located["commune"]["name"]) == ("QN08001M", "Amiens")
+    assert (feed_head.status_code, feed_head.content, feed_get.status_code) == (200, b"", 200)
+    assert feed_head.headers["content-length"] == feed_get.headers["content-length"]
     assert output.splitlines()[:3] == [
         "204 QPV chargés (qp2024_hdf.geojson)",
         "3782 communes chargées (communes_hdf.csv)",
