@@ -14,21 +14,13 @@ from sqlalchemy import select
 from api.deps import CallerDep, DbSession, Now, Retention
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.session_view import when
-from api.schemas.session import session_out
+from api.schemas.session import session_number, session_out
 from planner.access import Access
 from planner.audiences import audience_label
 from planner.db import session_queries
 from planner.db.models import Qpv
 from planner.errors import NotFoundError
 from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
-
-
-def session_number(ref: str) -> int:
-    """The session number in a path: ASCII digits within any id, else 404 (one URL per
-    session, as in the API)."""
-    if not (ref.isascii() and ref.isdigit()) or len(ref) > 9:
-        raise NotFoundError(f"Aucune séance « {ref} ».")
-    return int(ref)
 
 
 @get("/{session_ref:str}", opt={"access": Access.ANYONE}, include_in_schema=False)

@@ -25,6 +25,7 @@ from api.schemas.session import (
     SessionPatch,
     VerdictOut,
     notices_out,
+    session_number,
     session_out,
     verdict_out,
 )
@@ -34,7 +35,7 @@ from planner.clock import PARIS
 from planner.db import booking, session_changes, session_queries
 from planner.db.booking import Booked
 from planner.db.booking_check import check_booking
-from planner.errors import InvalidInputError, NotFoundError
+from planner.errors import InvalidInputError
 from planner.rules import series_starts
 from planner.session import SessionKind, SessionStatus
 
@@ -171,13 +172,9 @@ async def session_detail(
 ) -> Response[Any]:
     """One session as JSON (``/api/sessions/12``) or as a calendar (``/api/sessions/12.ics``),
     as much of it as the caller sees; 404, as for a missing number, when they may not see it."""
-    number = session_ref.removesuffix(".ics")
-    if (
-        not (number.isascii() and number.isdigit()) or len(number) > 9
-    ):  # beyond any id (and a database integer)
-        raise NotFoundError(f"Aucune séance « {session_ref} ».")
+    number = session_number(session_ref.removesuffix(".ics"))
     row, view = await session_queries.seen_session(
-        db_session, int(number), caller=caller, now=now, retention=retention
+        db_session, number, caller=caller, now=now, retention=retention
     )
     private = view is SessionView.FULL
     if session_ref.endswith(".ics"):

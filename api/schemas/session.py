@@ -17,6 +17,7 @@ from planner.audiences import Audience
 from planner.booking_input import OutcomeInput, SessionInput
 from planner.db.booking_check import Verdict
 from planner.db.models import OutreachSession
+from planner.errors import NotFoundError
 from planner.session import SESSION_KIND_LABELS, Notice, SessionKind, SessionStatus, Violation
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -179,6 +180,14 @@ class SessionOut(msgspec.Struct, frozen=True, omit_defaults=True):
     internal_notes: str | None = None
     staff: list[StaffRef] | None = None
     outcome: OutcomeOut | None = None
+
+
+def session_number(ref: str) -> int:
+    """The session number in a path: ASCII digits within any id (and a database integer), else
+    404 as for a missing one — one URL per session (``٣`` is not session 3)."""
+    if not (ref.isascii() and ref.isdigit()) or len(ref) > 9:
+        raise NotFoundError(f"Aucune séance « {ref} ».")
+    return int(ref)
 
 
 def session_out(row: OutreachSession, *, private: bool) -> SessionOut:
