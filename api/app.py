@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,8 +35,10 @@ from api.feeds.service import FeedService
 from api.guards import access_guard, declare_access, openapi_components
 from api.head import head_as_get
 from api.input_check import refuse_unreadable_input
+from api.jobs import job_runner, start_if_needed
 from api.mail import MailSender
 from api.problems_doc import document_problems
+from api.public_answers import PublicAnswers, public_answers
 from api.routes import ROUTERS
 from api.settings import Settings
 from geo.gazetteer import OfflineGeocoder
@@ -45,7 +48,6 @@ from planner.access import Access
 from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
-from planner.db.plan_jobs import PlanJobs
 from planner.db.territory import TerritoryCache
 from planner.db.venues import VenuePlacer
 
@@ -128,9 +130,16 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     engine = create_engine(settings.database_url)
     placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
-    jobs = PlanJobs(engine, clock=clock)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     mail = MailSender(settings, engine, clock=clock)
+    runner = job_runner(settings, clock=clock)
+
+    async def start_jobs() -> None:
+        await start_if_needed(runner, sessions)
+
+    async def stop_jobs() -> None:
+        await asyncio.to_thread(runner.stop)
+
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -172,6 +181,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
             DefineMiddleware(CallerMiddleware, sessions=sessions),
             csrf_middleware(settings),
             feed_cache(feeds),
+            public_answers(PublicAnswers(feeds)),
         ],
         guards=[access_guard],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
@@ -183,9 +193,11 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
                 "mail": mail,
             }
         ),
-        dependencies=app_dependencies(settings, placer=placer, feeds=feeds, jobs=jobs, clock=clock),
-        on_startup=[jobs.interrupt_stale, mail.start],
-        on_shutdown=[mail.stop],
+        dependencies=app_dependencies(
+            settings, placer=placer, feeds=feeds, runner=runner, clock=clock
+        ),
+        on_startup=[mail.start, start_jobs],
+        on_shutdown=[mail.stop, stop_jobs],
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

@@ -27,6 +27,7 @@ from api.cli_import import (
     command_import_qpv,
     command_import_venues,
 )
+from api.cli_jobs import command_run_jobs
 from api.cli_people import (
     command_create_admin,
     command_create_token,
@@ -178,6 +179,11 @@ def _parser() -> argparse.ArgumentParser:
         "send-mail", help="envoyer maintenant les courriels en attente (le serveur le fait seul)"
     )
     send_mail.set_defaults(handler=command_send_mail)
+    run_jobs = commands.add_parser(
+        "run-jobs",
+        help="exécuter les travaux en arrière-plan (imports, plans) dans ce processus",
+    )
+    run_jobs.set_defaults(handler=command_run_jobs)
     return parser
 
 

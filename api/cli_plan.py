@@ -1,7 +1,8 @@
 """``allervers plan CAMPAIGN``: compute a campaign's plan with a progress bar, print its figures.
 
 The plan is computed by the service the API uses (:func:`planner.db.plan_service.compute_plan`),
-waiting until it ends, and stored like one asked through the API
+as a job this process runs in the foreground (:class:`api.jobs.work.JobWork`, as a service's job
+runner would), waiting until it ends, and stored like one asked through the API
 (``GET /api/campaigns/{id}/plans/{plan}`` shows it, and a coordinator may accept it there).
 """
 
@@ -10,19 +11,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from tqdm import tqdm
 
+from api.jobs.work import JobWork
 from api.settings import Settings
 from planner.clock import system_clock
+from planner.db.campaign_plans import DONE, plan_progress
 from planner.db.engine import create_engine
-from planner.db.plan_jobs import FAILED_MESSAGE, PlanJobs
+from planner.db.jobs import FAILED_MESSAGE
+from planner.db.models import CampaignPlan
 from planner.db.plan_service import compute_plan
 from planner.errors import DomainError
-from planner.planning.campaign import Proposal, SolverSettings
 from planner.planning.explain import CAUSES, french_day
-from planner.planning.search import Progress, ProgressCallback
 
 FAILED = "Le calcul a été interrompu depuis la ligne de commande."
 
@@ -33,53 +36,64 @@ def command_plan(settings: Settings, args: argparse.Namespace) -> list[str]:
 
 
 async def _plan(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from api.app import build_placer  # the service's composition
+
     engine = create_engine(settings.database_url)
+    work = JobWork(
+        engine, build_placer(settings, engine), settings.rule_settings(), clock=system_clock
+    )
+    running: set[asyncio.Task[None]] = set()
+
+    async def run_here(job_id: int) -> None:  # this process computes it, in the foreground
+        running.add(asyncio.ensure_future(work.run(job_id)))
+
     bar = _ProgressBar()
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             run = await compute_plan(
                 session,
                 args.campaign,
-                jobs=PlanJobs(engine),
+                submit=run_here,
                 caller=None,
-                settings=settings.rule_settings(),
                 now=system_clock(),
                 wait_seconds=None,
                 workers=args.workers or settings.plan_workers,
                 time_limit_s=args.time_limit,
                 seed=args.seed,
                 operator=True,
-                follow=bar.open,
+                watch=bar.watch,
                 interrupted=FAILED,
             )
+        await asyncio.gather(*running)
         bar.finish()
-        if run.proposal is None:
+        if run.plan.status != DONE:
             raise DomainError(run.plan.message or FAILED_MESSAGE)  # logged with its traceback
-        return _report(args.campaign, run.plan.id, run.campaign_name, run.proposal)
+        return _report(args.campaign, run.plan, run.campaign_name)
     finally:
+        for task in running:
+            task.cancel()
         bar.close()
         await engine.dispose()
 
 
 class _ProgressBar:
-    """A progress bar over the plan's time limit, showing the best coverage and its bound;
-    opened when the search starts (the time limit is known then)."""
+    """A progress bar over the plan's time limit (in per cent), showing the best coverage and
+    its bound; opened when the search first reports."""
 
     def __init__(self) -> None:
         self.bar: tqdm[None] | None = None
 
-    def open(self, solver: SolverSettings) -> ProgressCallback:
-        """Open the bar for this search; the callback moves it (from the worker thread)."""
-        limit = solver.time_limit_s
-        bar = self.bar = tqdm(total=round(limit, 1), unit="s", disable=None, desc="Plan")
-
-        def report(progress: Progress) -> None:
-            bar.n = round(min(progress.elapsed_s, limit), 1)
-            if progress.coverage is not None:
-                bar.set_postfix_str(f"couverture {progress.coverage} ≤ {progress.bound}")
-            bar.refresh()
-
-        return report
+    def watch(self, plan: CampaignPlan) -> None:
+        """Move the bar to the plan's latest progress."""
+        progress = plan_progress(plan)
+        if progress is None:
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=100, unit="%", disable=None, desc="Plan")
+        self.bar.n = round(min(progress.fraction, 1.0) * 100)
+        if progress.coverage is not None:
+            self.bar.set_postfix_str(f"couverture {progress.coverage} ≤ {progress.bound}")
+        self.bar.refresh()
 
     def finish(self) -> None:
         """Fill the bar: the search has ended."""
@@ -93,30 +107,34 @@ class _ProgressBar:
             self.bar.close()
 
 
-def _report(campaign_id: int, plan_id: int, name: str, proposal: Proposal) -> list[str]:
-    met = sum(o.met for o in proposal.outcomes)
-    causes = Counter(o.cause for o in proposal.outcomes if o.cause is not None)
-    gap = f"{proposal.gap * 100:.1f} %".replace(".", ",")  # French decimal comma
+def _report(campaign_id: int, plan: CampaignPlan, name: str) -> list[str]:
+    outcomes = plan.outcomes or []
+    sessions = plan.sessions or []
+    met = sum(bool(o["met"]) for o in outcomes)
+    causes = Counter(o["cause"] for o in outcomes if o["cause"] is not None)
+    coverage, bound = plan.coverage or 0, plan.coverage_bound or 0
+    gap = max(0, bound - coverage) / bound if bound > 0 else 0.0
+    shown_gap = f"{gap * 100:.1f} %".replace(".", ",")  # French decimal comma
     lines = [
-        f"Plan n° {plan_id} de la campagne n° {campaign_id} « {name} » : {proposal.status}.",
-        f"  {len(proposal.sessions)} séance(s) proposée(s) ; périodes-cibles atteintes : "
-        f"{met}/{len(proposal.outcomes)}.",
-        f"  Couverture pondérée {proposal.coverage} (borne prouvée {proposal.coverage_bound}, "
-        f"écart {gap}) ; charge maximale {proposal.score.max_load} séance(s) ; "
-        f"{proposal.score.travel_km} km.",
+        f"Plan n° {plan.id} de la campagne n° {campaign_id} « {name} » : {plan.solver_status}.",
+        f"  {len(sessions)} séance(s) proposée(s) ; périodes-cibles atteintes : "
+        f"{met}/{len(outcomes)}.",
+        f"  Couverture pondérée {coverage} (borne prouvée {bound}, "
+        f"écart {shown_gap}) ; charge maximale {plan.max_load} séance(s) ; "
+        f"{plan.travel_km} km.",
     ]
-    for session in proposal.sessions[:10]:
-        local = session.start.astimezone(session.start.tzinfo)
+    for session in sessions[:10]:
+        local = datetime.fromisoformat(session["start"])
         lines.append(
-            f"  {french_day(local.date())} {local:%H:%M} — QPV {session.qpv_code}, lieu n° "
-            f"{session.venue_id}, intervenants n° "
-            + " et ".join(str(a.staff_id) for a in session.staff)
+            f"  {french_day(local.date())} {local:%H:%M} — QPV {session['qpv_code']}, lieu n° "
+            f"{session['venue_id']}, intervenants n° "
+            + " et ".join(str(a["staff_id"]) for a in session["staff"])
         )
-    if len(proposal.sessions) > 10:
-        lines.append(f"  … et {len(proposal.sessions) - 10} autre(s).")
+    if len(sessions) > 10:
+        lines.append(f"  … et {len(sessions) - 10} autre(s).")
     for cause, count in causes.most_common():
         lines.append(f"  Périodes non atteintes ({count}) : {CAUSES[cause]}.")
     lines.append(
-        f"Détail et acceptation : GET/POST /api/campaigns/{campaign_id}/plans/{plan_id}(/accept)"
+        f"Détail et acceptation : GET/POST /api/campaigns/{campaign_id}/plans/{plan.id}(/accept)"
     )
     return lines

@@ -16,17 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import provide_caller
 from api.feeds.service import FeedService
+from api.jobs import JobRunner
 from api.settings import Settings
 from planner.access import Caller
 from planner.clock import Clock
-from planner.db.plan_jobs import PlanJobs
 from planner.db.venues import VenuePlacer
 from planner.session import RuleSettings
 
 DbSession = NamedDependency[AsyncSession]
 CallerDep = NamedDependency[Caller | None]
 Rules = NamedDependency[RuleSettings]
-Jobs = NamedDependency[PlanJobs]
+Runner = NamedDependency[JobRunner]
 AppSettings = NamedDependency[Settings]
 Feeds = NamedDependency[FeedService]
 Placer = NamedDependency[VenuePlacer]
@@ -39,7 +39,7 @@ def app_dependencies(
     *,
     placer: VenuePlacer,
     feeds: FeedService,
-    jobs: PlanJobs,
+    runner: JobRunner,
     clock: Clock,
 ) -> dict[str, Provide]:
     """The app-wide providers: one instance of each service for the app's life, the caller
@@ -52,7 +52,7 @@ def app_dependencies(
         "rules": Provide(lambda: rules, sync_to_thread=False),
         "caller": Provide(provide_caller, sync_to_thread=False),
         "feeds": Provide(lambda: feeds, sync_to_thread=False),
-        "jobs": Provide(lambda: jobs, sync_to_thread=False),
+        "runner": Provide(lambda: runner, sync_to_thread=False),
         "settings": Provide(lambda: settings, sync_to_thread=False),
         "now": Provide(lambda: clock(), sync_to_thread=False),
         "retention": Provide(lambda: retention, sync_to_thread=False),

@@ -113,6 +113,14 @@ class Settings:
     """Where messages are written as ``.eml`` files when no SMTP host is set."""
     mail_poll_seconds: float = 2.0
     """How often the mail sender looks for queued messages."""
+    jobs_in_service: bool = True
+    """Run background jobs (imports…) in the service's processes; ``false`` when
+    ``allervers run-jobs`` runs them in a process of its own."""
+    job_poll_seconds: float = 2.0
+    """SQLite: how often the job runner looks for jobs queued by another process."""
+    job_stalled_seconds: float = 30.0
+    """PostgreSQL: a job whose worker sent no heartbeat for this long is retried (its process
+    was killed)."""
     invitation_hours: int = 72
     """How long an invitation link stays valid."""
     reset_hours: int = 2
@@ -158,7 +166,14 @@ class Settings:
                     f"ALLERVERS_{name.upper()} doit être une heure HH:MM, "
                     f"pas « {getattr(self, name)} »."
                 ) from None
-        for name in ("smtp_timeout", "mail_poll_seconds", "invitation_hours", "reset_hours"):
+        for name in (
+            "smtp_timeout",
+            "mail_poll_seconds",
+            "job_poll_seconds",
+            "job_stalled_seconds",
+            "invitation_hours",
+            "reset_hours",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
         if self.session_hours <= 0:

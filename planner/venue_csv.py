@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from geo.text import fold
 from planner.errors import InvalidInputError
@@ -134,6 +136,19 @@ def _row(line: int, cells: dict[str, str], columns: dict[str, str]) -> VenueRow:
     return row
 
 
+def check_venue_file(text: str) -> int:
+    """Refuse at once a file unusable as a whole (empty, required columns missing), as
+    :func:`read_venue_rows` would; give how many lines follow the header (rows to read)."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InvalidInputError({"fichier": "le fichier est vide"})
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    _columns([name.strip() for name in header])
+    return sum(1 for line in text.splitlines()[1:] if line.strip())
+
+
 def read_venue_rows(text: str) -> tuple[list[str], list[VenueRow], list[RejectedRow]]:
     """Return the header, the accepted rows and the rejected rows (with reasons) of a CSV.
 
@@ -151,7 +166,7 @@ def read_venue_rows(text: str) -> tuple[list[str], list[VenueRow], list[Rejected
     columns = _columns(header)
     accepted: list[VenueRow] = []
     rejected: list[RejectedRow] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _records(reader):
         cells = {k: read_cell(v) for k, v in raw.items() if k is not None and v is not None}
         if not any(v.strip() for v in cells.values()):
             continue
@@ -166,6 +181,27 @@ def read_venue_rows(text: str) -> tuple[list[str], list[VenueRow], list[Rejected
         except ValueError as exc:
             rejected.append(RejectedRow(line, str(exc), cells))
     return header, accepted, rejected
+
+
+def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str | Any, Any]]]:
+    """The reader's records with their line number; a file the csv module cannot read on
+    (a field longer than its limit, a stray quote at the end) is refused as a whole."""
+    line = 1
+    while True:
+        try:
+            raw = next(reader)
+            line += 1
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            reason = (
+                f"un champ dépasse {limit:_} caractères".replace("_", "\u202f")
+                if "field larger" in str(exc)
+                else "guillemets mal fermés"
+            )
+            raise InvalidInputError({"fichier": f"ligne {line + 1} illisible : {reason}"}) from None
+        yield line, raw
 
 
 def rejected_csv(header: list[str], rejected: list[RejectedRow]) -> str:

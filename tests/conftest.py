@@ -11,12 +11,18 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import make_url
@@ -204,43 +210,43 @@ def wide_team(database_url: str) -> Team:
     return asyncio.run(make_team(database_url, wide=True))
 
 
-def serve(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    """Body of a fixture: ``allervers serve`` on ``database_url`` in its own process (and
-    ``workers`` worker processes), its URL."""
-    import socket
-    import subprocess
-    import sys
-    import tempfile
-    import time
-
-    import httpx
-
+def start_server(
+    database_url: str, *, workers: int = 1, environ: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``allervers serve`` on ``database_url`` in its own process (and ``workers`` worker
+    processes), once it answers: the process and its URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    environ = {
-        "ALLERVERS_OUTBOX_DIR": tempfile.mkdtemp(prefix="allervers-outbox-"),
-        **os.environ,
-        "ALLERVERS_PORT": str(port),
-        "ALLERVERS_DATABASE_URL": database_url,
-    }
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("allervers")), "serve", "--workers", str(workers)],
-        env=environ,
+        env={
+            "ALLERVERS_OUTBOX_DIR": tempfile.mkdtemp(prefix="allervers-outbox-"),
+            **os.environ,
+            **(environ or {}),
+            "ALLERVERS_PORT": str(port),
+            "ALLERVERS_DATABASE_URL": database_url,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/health", timeout=2)
+            return process, base
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError("le serveur n'a pas démarré") from None
+            time.sleep(0.2)
+
+
+def serve(database_url: str, *, workers: int = 1) -> Iterator[str]:
+    """Body of a fixture: :func:`start_server`, stopped after the test; yields its URL."""
+    process, base = start_server(database_url, workers=workers)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("le serveur n'a pas démarré") from None
-                time.sleep(0.2)
         yield base
     finally:
         process.terminate()

@@ -17,6 +17,7 @@ import os
 import tempfile
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,6 +77,8 @@ class FeedService:
         self._feeds: OrderedDict[Any, tuple[Any, Feed]] = OrderedDict()
         self._checked: dict[str, tuple[float, Feed]] = {}
         self._seen_signal = (0, 0)
+        self.listeners: list[Callable[[], None]] = []
+        """Called when a change went through this process (other answers remembered)."""
 
     def single(self, row: OutreachSession, *, private: bool) -> Feed:
         """A calendar holding one session (``/api/sessions/{id}.ics``)."""
@@ -141,7 +144,7 @@ class FeedService:
         seen = self._checked.get(address)
         if seen is None or time.monotonic() - seen[0] >= self.revalidate:
             return None
-        if self._seen_signal != self._signal_now():  # a write went through another worker
+        if self._seen_signal != self.signal_state():  # a write went through another worker
             self._checked.clear()
             return None
         return seen[1]
@@ -150,6 +153,8 @@ class FeedService:
         """A change went through this process: check every feed's version again, here and —
         through the shared signal file — in every other worker on this machine."""
         self._checked.clear()
+        for listener in self.listeners:
+            listener()
         try:  # a new file each time (a new inode: timestamps can be too coarse to differ)
             fresh = self.signal.with_name(f"{self.signal.name}.{os.getpid()}")
             fresh.write_bytes(b"")
@@ -157,7 +162,8 @@ class FeedService:
         except OSError:
             pass  # without the file, other workers find the change within ``revalidate``
 
-    def _signal_now(self) -> tuple[int, int]:
+    def signal_state(self) -> tuple[int, int]:
+        """The change signal file as last written (by any worker of this machine)."""
         try:
             seen = self.signal.stat()
         except OSError:
@@ -169,5 +175,5 @@ class FeedService:
         if len(self._checked) > FEED_CACHE_SIZE:
             self._checked.clear()
         if not self._checked:
-            self._seen_signal = self._signal_now()
+            self._seen_signal = self.signal_state()
         self._checked[address] = (time.monotonic(), feed)

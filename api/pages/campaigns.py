@@ -13,7 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.deps import AppSettings, CallerDep, DbSession, Jobs, Now, Rules
+from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.form_values import many, one
 from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
@@ -123,7 +123,6 @@ async def campaign_page(
     db_session: DbSession,
     viewer: Viewer,
     caller: CallerDep,
-    jobs: Jobs,
     campaign_id: FromPath[int],
     publiee: FromQuery[str | None] = None,
 ) -> Template | Redirect:
@@ -132,7 +131,7 @@ async def campaign_page(
         return Redirect(path=f"/connexion?suivant=/campagnes/{campaign_id}", status_code=303)
     row = await campaigns.get_campaign(db_session, campaign_id, caller)
     plans = await campaign_plans.list_plans(db_session, campaign_id, caller)
-    latest = plan_out(plans[0], jobs.progress(plans[0].id)) if plans else None
+    latest = plan_out(plans[0]) if plans else None
     names = {o.id: o.name for o in await people.list_organisations(db_session)}
     return page(
         "campagne.html",
@@ -155,7 +154,6 @@ async def campaign_page(
 async def plan_state(
     db_session: DbSession,
     caller: CallerDep,
-    jobs: Jobs,
     campaign_id: FromPath[int],
     plan_id: FromPath[int],
 ) -> Template:
@@ -165,7 +163,7 @@ async def plan_state(
     return Template(
         template_name="_plan.html",
         context={
-            "plan": plan_out(row, jobs.progress(row.id)),
+            "plan": plan_out(row),
             "campaign": campaign_out(campaign),
             "stale": row.campaign_revision != campaign.revision,
         },
@@ -181,8 +179,7 @@ async def plan_state(
 async def run_plan(
     db_session: DbSession,
     caller: CallerDep,
-    rules: Rules,
-    jobs: Jobs,
+    runner: Runner,
     settings: AppSettings,
     now: Now,
     campaign_id: FromPath[int],
@@ -191,9 +188,8 @@ async def run_plan(
     await compute_plan(
         db_session,
         campaign_id,
-        jobs=jobs,
+        submit=runner.submit,
         caller=caller,
-        settings=rules,
         now=now,
         wait_seconds=min(settings.plan_wait_seconds, 1.0),
         workers=settings.plan_workers,

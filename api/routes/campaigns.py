@@ -7,7 +7,7 @@ from litestar import Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from api.deps import AppSettings, CallerDep, DbSession, Jobs, Now, Rules
+from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
 from api.examples import CampaignBody
 from api.schemas import given_fields
 from api.schemas.campaign import (
@@ -77,8 +77,7 @@ async def campaign_update(
 async def plan_create(
     db_session: DbSession,
     caller: CallerDep,
-    rules: Rules,
-    jobs: Jobs,
+    runner: Runner,
     settings: AppSettings,
     now: Now,
     campaign_id: FromPath[int],
@@ -88,9 +87,8 @@ async def plan_create(
     run = await compute_plan(
         db_session,
         campaign_id,
-        jobs=jobs,
+        submit=runner.submit,
         caller=caller,
-        settings=rules,
         now=now,
         wait_seconds=settings.plan_wait_seconds,
         workers=settings.plan_workers,
@@ -98,7 +96,7 @@ async def plan_create(
     location = f"/api/campaigns/{campaign_id}/plans/{run.plan.id}"
     if run.running:
         return Response(
-            plan_out(run.plan, run.progress),
+            plan_out(run.plan),
             status_code=HTTP_202_ACCEPTED,
             headers={"Location": location},
         )
@@ -109,11 +107,11 @@ async def plan_create(
 
 @get("/{campaign_id:int}/plans", summary="Plans d'une campagne", opt={"access": Access.STAFF})
 async def plan_list(
-    db_session: DbSession, caller: CallerDep, jobs: Jobs, campaign_id: FromPath[int]
+    db_session: DbSession, caller: CallerDep, campaign_id: FromPath[int]
 ) -> list[PlanOut]:
     """A campaign's plans, the latest first."""
     rows = await campaign_plans.list_plans(db_session, campaign_id, caller)
-    return [plan_out(row, jobs.progress(row.id)) for row in rows]
+    return [plan_out(row) for row in rows]
 
 
 @get(
@@ -124,14 +122,13 @@ async def plan_list(
 async def plan_detail(
     db_session: DbSession,
     caller: CallerDep,
-    jobs: Jobs,
     campaign_id: FromPath[int],
     plan_id: FromPath[int],
 ) -> PlanOut:
     """A plan: while ``running``, its progress; once ``done``, its figures, proposed sessions
     and every target period with why it is not met."""
     row = await campaign_plans.get_plan(db_session, campaign_id, plan_id, caller)
-    return plan_out(row, jobs.progress(row.id))
+    return plan_out(row)
 
 
 @post(

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
-from litestar import Request, Router, delete, get, patch, post
+from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import (
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_204_NO_CONTENT,
+)
 
-from api.deps import CallerDep, DbSession, Now, Placer
+from api.deps import CallerDep, DbSession, Now, Placer, Runner
 from api.examples import VenueBody
 from api.routes.territory import INSEE_PATTERN, QPV_CODE_PATTERN
 from api.schemas import given_fields
+from api.schemas.job import JobOut, job_out
 from api.schemas.venue import VenueOut, VenuePatch, venue_out
 from planner.access import Access, require_booker, require_caller
-from planner.db.venue_import import import_venues
+from planner.db.venue_import import queue_venue_import
 from planner.db.venues import (
     create_venue,
     delete_venue,
@@ -101,54 +105,38 @@ async def venue_delete(
     await delete_venue(db_session, venue_id, caller=caller, now=now)
 
 
-class VenueImportOut(msgspec.Struct, frozen=True):
-    """What a bulk import did; ``rejected_csv`` holds the rejected rows to fix and resubmit."""
-
-    created: int
-    updated: int
-    unchanged: int
-    rejected: list[RejectedOut]
-    rejected_csv: str
-
-
-class RejectedOut(msgspec.Struct, frozen=True):
-    """A rejected row: its line in the file and why."""
-
-    line: int
-    reason: str
-
-
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 @post(
     "/import",
-    status_code=HTTP_200_OK,
+    status_code=HTTP_202_ACCEPTED,
     summary="Importer des lieux (CSV)",
     request_max_body_size=MAX_IMPORT_BYTES,
     opt={"access": Access.BOOKER},
 )
 async def venue_import(
     db_session: DbSession,
-    placer: Placer,
     caller: CallerDep,
     now: Now,
+    runner: Runner,
     request: Request[Any, Any, Any],
-) -> VenueImportOut:
+) -> Response[JobOut]:
     """Import a CSV (header; ``;`` or ``,``) sent as the body or as a form's ``file`` field.
 
-    Accepted rows are written; every rejected row is reported with its line and reason, and
-    again in ``rejected_csv``. Importing the same file again creates no duplicates.
+    The import runs in the background: 202 with the job, to follow at its ``Location``
+    (``/api/jobs/{id}``); its result gives the rows created, updated and unchanged, and every
+    rejected row with its line and reason, again in ``rejected_csv`` to fix and resubmit.
+    Importing the same file again creates no duplicates. A file unusable as a whole (empty,
+    required columns missing) is refused at once (422).
     """
     known = require_booker(caller)
     text = await _csv_text(request)
-    report = await import_venues(db_session, placer, text, now=now, caller=known)
-    return VenueImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected=[RejectedOut(r.line, r.reason) for r in report.rejected],
-        rejected_csv=report.rejected_csv,
+    job = await queue_venue_import(db_session, text, caller=known, now=now)
+    await db_session.commit()  # the runner reads the job in its own transaction
+    await runner.submit(job.id)
+    return Response(
+        job_out(job), status_code=HTTP_202_ACCEPTED, headers={"Location": f"/api/jobs/{job.id}"}
     )
 
 

@@ -9,6 +9,7 @@ import msgspec
 
 from api.schemas import Id
 from api.schemas.people import Clock, Department, Name, Siren
+from planner.db.campaign_plans import plan_progress
 from planner.db.campaigns import venue_choices
 from planner.db.models import Campaign, CampaignPlan
 from planner.planning.campaign_input import (
@@ -18,7 +19,6 @@ from planner.planning.campaign_input import (
     TargetInput,
     VenueChoice,
 )
-from planner.planning.search import Progress
 from planner.session import SessionKind
 
 Per = Literal["week", "fortnight"]
@@ -316,8 +316,9 @@ class PlanOut(msgspec.Struct, frozen=True):
     accepted_at: datetime | None
 
 
-def plan_out(plan: CampaignPlan, progress: Progress | None = None) -> PlanOut:
+def plan_out(plan: CampaignPlan) -> PlanOut:
     """Present a plan (with the live progress of a running one)."""
+    progress = plan_progress(plan)
     outcomes = plan.outcomes
     summary = None
     if outcomes is not None:

@@ -3,15 +3,17 @@
 :func:`load_problem` turns a stored campaign into the
 :class:`planner.planning.campaign.CampaignProblem` the engine solves (people with their
 organisation's premises as base, candidate venues, every holding session of these people and
-venues around the period). The engine itself runs outside any database session (see
-:mod:`planner.db.plan_jobs`, started by :mod:`planner.db.plan_service`); :func:`finish_plan`
-stores what it proposes.
+venues around the period). The engine itself runs outside any database session, as a
+background job (:mod:`planner.db.plan_service` stores it, :mod:`api.jobs` runs it), which
+records its progress (:func:`record_plan_progress`) and stores what it proposes
+(:func:`finish_plan`).
 :func:`accept_plan` books every proposed session as a draft through
 :func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,6 +51,7 @@ from planner.planning.campaign import (
     Target,
     max_coverage,
 )
+from planner.planning.search import Progress
 from planner.session import (
     SESSION_KIND_LABELS,
     Booking,
@@ -59,7 +62,6 @@ from planner.session import (
 )
 
 RUNNING, DONE, FAILED, ACCEPTED = "running", "done", "failed", "accepted"
-INTERRUPTED = "Calcul interrompu (le service a redémarré) : relancez-le."
 
 
 async def load_problem(
@@ -298,6 +300,7 @@ async def finish_plan(
         for o in proposal.outcomes
     ]
     plan.status = DONE
+    plan.progress = None
     plan.solver_status = proposal.status
     plan.coverage, plan.coverage_bound = proposal.coverage, proposal.coverage_bound
     plan.max_coverage = max_coverage(problem)
@@ -313,18 +316,24 @@ async def fail_plan(session: AsyncSession, plan_id: int, message: str, *, now: d
     await session.execute(
         update(CampaignPlan)
         .where(CampaignPlan.id == plan_id)
-        .values(status=FAILED, message=message, finished_at=now)
+        .values(status=FAILED, message=message, progress=None, finished_at=now)
     )
 
 
-async def interrupt_running(session: AsyncSession, *, now: datetime) -> int:
-    """Plans left ``running`` by a stopped service are failed; returns how many."""
-    result = await session.execute(
+async def record_plan_progress(session: AsyncSession, plan_id: int, progress: Progress) -> None:
+    """Keep a running plan's latest progress, for whichever process shows the plan."""
+    await session.execute(
         update(CampaignPlan)
-        .where(CampaignPlan.status == RUNNING)
-        .values(status=FAILED, message=INTERRUPTED, finished_at=now)
+        .where(CampaignPlan.id == plan_id, CampaignPlan.status == RUNNING)
+        .values(progress=asdict(progress))
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def plan_progress(plan: CampaignPlan) -> Progress | None:
+    """A running plan's latest progress (``None`` before the search reports, or once ended)."""
+    if plan.status != RUNNING or not plan.progress:
+        return None
+    return Progress(**plan.progress)
 
 
 async def accept_plan(

@@ -29,21 +29,25 @@ def async_url(url: str | URL) -> URL:
     raise ValueError(f"base de données non prise en charge : {backend} (SQLite ou PostgreSQL)")
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on; write-ahead logging, so that readers (pages, feeds, a job's progress)
+    never wait for a long write such as a big import, nor it for them."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
 def create_engine(url: str | URL, *, connect_timeout: float = 5.0) -> AsyncEngine:
-    """Create the async engine for ``url``; SQLite gets foreign keys on and its folder created."""
+    """Create the async engine for ``url``; SQLite gets foreign keys on, write-ahead logging
+    and its folder created."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         database = target.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(target, connect_args={"timeout": connect_timeout})
-        event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine.sync_engine, "connect", _prepare_sqlite)
         return engine
     return create_async_engine(
         target, pool_pre_ping=True, connect_args={"timeout": connect_timeout}

@@ -1,31 +1,34 @@
 """Compute a campaign's plan: the one sequence the web service and the command line share.
 
-A new plan row is stored ``running`` and committed (so that its address can be followed and the
-worker can store the result in its own transaction), the campaign is read into the engine's
-problem, and the engine runs in the background (:class:`planner.db.plan_jobs.PlanJobs`). The
-caller waits up to a given time: the web service a few seconds (then answers 202 and the plan is
-followed at its address), the command line until the plan ends.
+A new plan row is stored ``running`` with the background job that computes it, and committed;
+the job is handed to the job runner (``submit``), which reads the campaign into the engine's
+problem, runs the engine outside the event loop, keeps its progress on the plan row and stores
+the result (:mod:`api.jobs`). The caller waits up to a given time, reading the plan row: the web
+service a few seconds (then answers 202 and the plan is followed at its address, from any
+process), the command line until the plan ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
-from planner.db.campaign_plans import RUNNING, load_problem, start_plan
+from planner.db.campaign_plans import RUNNING, start_plan
+from planner.db.jobs import CAMPAIGN_PLAN, create_job, fail_job
 from planner.db.models import CampaignPlan
-from planner.db.plan_jobs import PlanJobs
-from planner.planning.campaign import Proposal, SolverSettings
-from planner.planning.search import Progress, ProgressCallback
-from planner.session import RuleSettings
 
-Follow = Callable[[SolverSettings], ProgressCallback]
-"""Called once the problem is read, with the solver's settings (its time limit); gives the
-callback that receives the search's progress, from the worker thread."""
+Submit = Callable[[int], Awaitable[None]]
+"""Hands a committed job's id to the job runner."""
+Watch = Callable[[CampaignPlan], None]
+"""Called with the plan row each time it is read again while waiting."""
+POLL_S = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,7 @@ class PlanRun:
     plan: CampaignPlan
     """The plan row, read again: ``running``, ``done`` or ``failed``."""
     campaign_name: str
-    proposal: Proposal | None
-    """What the engine proposed, when it ended within the wait without failing."""
-    progress: Progress | None
-    """The search's latest progress while the plan is still running (else ``None``)."""
+    job_id: int
 
     @property
     def running(self) -> bool:
@@ -50,46 +50,64 @@ async def compute_plan(
     session: AsyncSession,
     campaign_id: int,
     *,
-    jobs: PlanJobs,
+    submit: Submit,
     caller: Caller | None,
-    settings: RuleSettings,
     now: datetime,
     wait_seconds: float | None,
     workers: int,
     time_limit_s: float | None = None,
     seed: int = 0,
     operator: bool = False,
-    follow: Follow | None = None,
+    watch: Watch | None = None,
     interrupted: str | None = None,
 ) -> PlanRun:
     """Start a plan of the campaign and wait for it up to ``wait_seconds`` (``None``: until it
-    ends). Commits ``session``: the plan row must be stored before the worker runs.
+    ends). Commits ``session``: the plan and its job must be stored before the runner reads them.
 
     Coordinators of the campaign and admins may plan; ``operator`` (the command line) may plan
     any campaign. The solver searches ``time_limit_s`` (default: the campaign's) with ``workers``
-    and ``seed``. ``interrupted``, when given, is the French reason a plan is failed with when
+    and ``seed``. ``interrupted``, when given, is the French reason the plan is failed with when
     the wait itself is interrupted (Ctrl-C on the command line); otherwise the plan goes on.
     """
     campaign, plan = await start_plan(
         session, campaign_id, caller=caller, now=now, operator=operator
     )
-    solver = SolverSettings(
-        time_limit_s=time_limit_s or campaign.time_limit_s, seed=seed, workers=workers
+    solver = {
+        "time_limit_s": time_limit_s or campaign.time_limit_s,
+        "seed": seed,
+        "workers": workers,
+    }
+    job = await create_job(
+        session,
+        CAMPAIGN_PLAN,
+        caller=caller,
+        now=now,
+        payload=json.dumps(solver),
+        subject_id=plan.id,
     )
-    problem = await load_problem(session, campaign, settings=settings, now=now, solver=solver)
-    name = campaign.name
-    await session.commit()  # the worker stores the result in its own transaction
-    task = jobs.start(plan.id, problem, None if follow is None else follow(solver))
+    name, job_id = campaign.name, job.id
+    await session.commit()
     try:
-        ended = await jobs.wait(plan.id, wait_seconds)
+        await submit(job_id)
+        await _wait(session, plan, wait_seconds, watch)
     except BaseException:
         if interrupted is not None:
-            await jobs.fail(plan.id, interrupted)
+            await session.rollback()
+            await fail_job(session, job_id, interrupted, now=now)
+            await session.commit()
         raise
-    await session.refresh(plan)
-    return PlanRun(
-        plan=plan,
-        campaign_name=name,
-        proposal=task.result() if ended else None,
-        progress=jobs.progress(plan.id),
-    )
+    return PlanRun(plan=plan, campaign_name=name, job_id=job_id)
+
+
+async def _wait(
+    session: AsyncSession, plan: CampaignPlan, seconds: float | None, watch: Watch | None
+) -> None:
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        await session.rollback()  # a new snapshot: the runner commits in its own transactions
+        await session.refresh(plan)
+        if watch is not None:
+            watch(plan)
+        if plan.status != RUNNING or (deadline is not None and time.monotonic() >= deadline):
+            return
+        await asyncio.sleep(POLL_S)

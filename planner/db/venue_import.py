@@ -21,11 +21,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from geo.geocoding import GeocoderUnavailableError
 from planner.access import Caller
 from planner.access.venues import VenueFacts, may_change_venue
-from planner.db.models import Venue
+from planner.db.jobs import VENUE_IMPORT, create_job
+from planner.db.models import Job, Venue
 from planner.db.venues import VenueInput, VenuePlacer, apply_placement, new_venue
 from planner.errors import DomainError
 from planner.venue import address_key, choose_candidate
-from planner.venue_csv import RejectedRow, VenueRow, read_venue_rows, rejected_csv
+from planner.venue_csv import (
+    RejectedRow,
+    VenueRow,
+    check_venue_file,
+    read_venue_rows,
+    rejected_csv,
+)
 
 Progress = Callable[[int], None]
 
@@ -92,6 +99,15 @@ def _update(venue: Venue, row: VenueRow, *, now: datetime) -> bool:
     if changed:
         venue.updated_at = now
     return changed
+
+
+async def queue_venue_import(
+    session: AsyncSession, text: str, *, caller: Caller, now: datetime
+) -> Job:
+    """Store an import of ``text`` as a job to run in the background (the file is refused at
+    once when unusable as a whole: empty, required columns missing)."""
+    rows = check_venue_file(text)
+    return await create_job(session, VENUE_IMPORT, caller=caller, now=now, payload=text, total=rows)
 
 
 async def import_venues(

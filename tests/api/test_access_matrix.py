@@ -96,6 +96,11 @@ def _own_token(who: str, method: str) -> str | None:
     return None if who in {"adviser_owner", "admin"} else "404"
 
 
+def _own_job(who: str, method: str) -> str | None:
+    """A job is followed by the one who asked and admins; for others it does not exist."""
+    return None if who in {"adviser_owner", "admin"} else "404"
+
+
 def _own_token_form(who: str, method: str) -> str | None:
     """The tokens page's revocation form: CSRF first, then the token's owner or an admin."""
     return _form(who, method) or _own_token(who, method)
@@ -129,6 +134,7 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/api/coverage.csv", "GET"): _coverage,
     ("/api/coverage.png", "GET"): _coverage,
     ("/api/tokens/{token_id:int}", "DELETE"): _own_token,
+    ("/api/jobs/{job_id:int}", "GET"): _own_job,
     ("/api/venues/{venue_id:int}", "PATCH"): _venue_write,
     ("/api/venues/{venue_id:int}", "DELETE"): _venue_write,
     ("/connexion", "POST"): _sign_in,
@@ -192,7 +198,7 @@ PATHS = {
     "/campagnes/{campaign_id:int}/plans/{plan_id:int}/acceptation",
     "/campagnes/{campaign_id:int}/plans/{plan_id:int}/publication",
     "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}/publish", "/lieux", "/lieux/nouveau",
-    "/seances/{session_ref:str}",
+    "/seances/{session_ref:str}", "/api/jobs/{job_id:int}",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -234,7 +240,14 @@ def _resources(client: Client, team: Team) -> dict[str, str]:
     )
     assert campaign.status_code == 201, campaign.text
     spare = client.post("/api/tokens", json={"name": "spare"}, headers=team.headers("adviser"))
+    job = client.post(
+        "/api/venues/import",
+        content=b"nom;type;adresse;code_postal;commune\n",
+        headers=team.headers("adviser"),
+    )
+    assert job.status_code == 202, job.text
     return {
+        "job_id": str(job.json()["id"]),
         "session_ref": str(draft.json()["session"]["id"]),
         "session_id": str(draft.json()["session"]["id"]),
         "venue_id": str(venue),
@@ -327,5 +340,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 203
+MATRIX_SIZE = 8 * 205
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

@@ -24,6 +24,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/coverage.png",
         "/api/departements.geojson",
         "/api/geocode",
+        "/api/jobs/{job_id}",
         "/api/locate",
         "/api/organisations",
         "/api/organisations/{org_id}",

@@ -54,23 +54,26 @@ def test_read_only_database_reads_but_refuses_writes_with_503(
 def test_locked_database_is_503_then_recovers(
     client: Client, settings: Settings, team: Team, backend: str
 ) -> None:
-    """While another process holds the SQLite file exclusively, requests get 503; once it
-    lets go, the same app serves again without a restart."""
+    """While another process holds the SQLite file's write lock, what must write gets 503
+    (``/health`` checks that it can write) and reads go on (write-ahead logging: readers never
+    wait for a writer); once it lets go, the same app writes again without a restart."""
     if backend != "sqlite":
         pytest.skip("verrou de fichier SQLite")
     holder = sqlite3.connect(_sqlite_file(settings), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        locked = client.get("/api/sessions", headers=team.headers("adviser"))
+        locked = client.get("/health")
+        read = client.get("/api/sessions", headers=team.headers("adviser"))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    after = client.get("/api/sessions", headers=team.headers("adviser"))
-    assert (locked.status_code, locked.headers.get("retry-after"), after.status_code) == (
+    after = client.get("/health")
+    assert (locked.status_code, locked.headers.get("retry-after"), read.status_code) == (
         503,
         str(RETRY_AFTER_SECONDS),
         200,
     )
+    assert after.status_code == 200
 
 
 async def _admin(sql: str, database_url: str) -> None:

@@ -17,6 +17,7 @@ from planner.db.models.campaign import (
     CampaignVenue,
 )
 from planner.db.models.feed import FeedState, SessionFragment
+from planner.db.models.job import Job
 from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
 from planner.db.models.session import (
@@ -56,6 +57,7 @@ __all__ = [
     "CommunePostcode",
     "FeedState",
     "GeocodeCacheEntry",
+    "Job",
     "Organisation",
     "OutboxMail",
     "OutreachSession",

@@ -154,6 +154,9 @@ class CampaignPlan(Base):
     solve_s: Mapped[float | None] = mapped_column(Float)
     message: Mapped[str | None] = mapped_column(Text)
     """Why the plan failed, in French."""
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """While running: the search's latest progress (phase, elapsed_s, coverage, bound,
+    fraction), written by the job that computes it (any process may show it)."""
     sessions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     outcomes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     accepted_session_ids: Mapped[list[int] | None] = mapped_column(JSON)

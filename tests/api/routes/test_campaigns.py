@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from api.app import create_app
 from api.settings import Settings
 from planner.clock import PARIS
-from planner.db.campaign_plans import INTERRUPTED
 from planner.db.engine import create_engine
-from planner.db.models import CampaignPlan, OutreachSession, SessionQpv
+from planner.db.jobs import CAMPAIGN_PLAN, INTERRUPTED, MAX_ATTEMPTS
+from planner.db.models import CampaignPlan, Job, OutreachSession, SessionQpv
 from tests.conftest import Team
 from tests.factories import ETOUVIE
 from tests.factories import create_venue as _venue
@@ -253,28 +253,64 @@ def test_long_plan_answers_202_and_is_followed(settings: Settings, team: Team) -
         assert [p["id"] for p in listed.json()] == [body["id"]]
 
 
-def test_plan_left_running_is_failed_at_start(settings: Settings, team: Team) -> None:
-    """A plan a stopped service left running is marked failed, with why, when it starts again."""
-    with TestClient(app=create_app(settings)) as c:
-        campaign = _create(c, team)
+def _left_running(settings: Settings, campaign: int, *, attempts: int) -> int:
+    """A plan and its job left running by a service that stopped (its job had ``attempts``
+    tries): the plan's id."""
 
     async def leave_running() -> int:
         engine = create_engine(settings.database_url)
         try:
             async with async_sessionmaker(engine)() as s, s.begin():
+                now = datetime.now(UTC)
                 row = CampaignPlan(
-                    campaign_id=campaign["id"],
-                    campaign_revision=0,
-                    status="running",
-                    created_at=datetime.now(UTC),
+                    campaign_id=campaign, campaign_revision=0, status="running", created_at=now
                 )
                 s.add(row)
                 await s.flush()
+                s.add(
+                    Job(
+                        kind=CAMPAIGN_PLAN,
+                        status="running",
+                        subject_id=row.id,
+                        payload='{"time_limit_s": 5, "seed": 0, "workers": 1}',
+                        done=0,
+                        attempts=attempts,
+                        created_at=now,
+                        started_at=now,
+                    )
+                )
                 return row.id
         finally:
             await engine.dispose()
 
-    plan_id = asyncio.run(leave_running())
+    return asyncio.run(leave_running())
+
+
+def test_plan_left_running_is_computed_again_at_start(settings: Settings, team: Team) -> None:
+    """A plan whose computation a stopped service interrupted (first try) is computed again
+    when the service starts: it ends ``done``, never silently lost."""
+    with TestClient(app=create_app(settings)) as c:
+        campaign = _create(c, team)
+    plan_id = _left_running(settings, campaign["id"], attempts=1)
+    with TestClient(app=create_app(settings)) as c:
+        for _ in range(300):
+            body = c.get(
+                f"/api/campaigns/{campaign['id']}/plans/{plan_id}", headers=team.headers("admin")
+            ).json()
+            if body["status"] != "running":
+                break
+            clock.sleep(0.1)
+    assert (body["status"], body["message"]) == ("done", None)
+    assert body["targets"]  # every target period, with why it is (not) met
+
+
+def test_plan_interrupted_on_its_last_try_is_failed_at_start(
+    settings: Settings, team: Team
+) -> None:
+    """A plan interrupted on its last try is failed, with why, when the service starts again."""
+    with TestClient(app=create_app(settings)) as c:
+        campaign = _create(c, team)
+    plan_id = _left_running(settings, campaign["id"], attempts=MAX_ATTEMPTS)
     with TestClient(app=create_app(settings)) as c:
         body = c.get(
             f"/api/campaigns/{campaign['id']}/plans/{plan_id}", headers=team.headers("admin")

@@ -302,3 +302,32 @@ def test_session_list_bad_parameters(client: Client, params: dict[str, str], fie
     """Bad filters are 400 problems naming the parameter."""
     response = client.get("/api/sessions", params=params)
     assert (response.status_code, [e["field"] for e in response.json()["errors"]]) == (400, [field])
+
+
+def test_anonymous_list_remembered_moments_ago_shows_a_change_at_once(
+    client: Client, team: Team
+) -> None:
+    """The public list is answered from memory when asked again moments later (same bytes),
+    yet a session published in between is in the very next list; a signed-in caller is never
+    answered from that memory (they see staff and notes)."""
+    venue = create_venue(client, team)
+    url = "/api/sessions?qpv=QN08001M"
+    first = client.post(
+        "/api/sessions", json=_session(team, venue, publish=True), headers=team.headers("adviser")
+    )
+    assert first.status_code == 201, first.text
+    before = client.get(url)
+    again = client.get(url)
+    assert (before.status_code, again.content) == (200, before.content)
+    assert [s["title"] for s in before.json()["items"]] == ["Permanence du soir"]
+    second = client.post(
+        "/api/sessions",
+        json=_session(team, venue, days_ahead=27, title="Deuxième soirée", publish=True),
+        headers=team.headers("adviser"),
+    )
+    assert second.status_code == 201, second.text
+    after = client.get(url).json()
+    assert [s["title"] for s in after["items"]] == ["Permanence du soir", "Deuxième soirée"]
+    assert after["items"][0].get("staff") is None
+    staff_view = client.get(url, headers=team.headers("adviser")).json()
+    assert staff_view["items"][0].get("staff")

@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from api.cli import main
 from tests.conftest import Team
+from tests.jobs import follow_job
 
 Client = TestClient  # type: ignore[type-arg]
 
@@ -35,9 +36,12 @@ VENUES_CSV = (
 
 def test_import_venues_writes_good_rows_and_explains_rejects(client: Client) -> None:
     """Three venues created; the unknown kind, the unknown place and the duplicate rejected."""
-    body = client.post(
+    answer = client.post(
         "/api/venues/import", content=VENUES_CSV.encode(), headers={"content-type": "text/csv"}
-    ).json()
+    )
+    job = follow_job(client, answer)
+    assert (job["status"], job["total"], job["done"], job["error"]) == ("done", 6, 6, None)
+    body = job["result"]
     assert (body["created"], body["updated"], body["unchanged"]) == (3, 0, 0)
     assert [(r["line"], r["reason"].split(" ;")[0].split(" :")[0]) for r in body["rejected"]] == [
         (5, "type de lieu « piscine » inconnu"),
@@ -57,8 +61,10 @@ def test_import_venues_writes_good_rows_and_explains_rejects(client: Client) -> 
 
 def test_import_venues_again_creates_no_duplicates(client: Client) -> None:
     """The same file twice: the second time everything known is unchanged."""
-    client.post("/api/venues/import", content=VENUES_CSV.encode())
-    again = client.post("/api/venues/import", content=VENUES_CSV.encode()).json()
+    follow_job(client, client.post("/api/venues/import", content=VENUES_CSV.encode()))
+    again = follow_job(client, client.post("/api/venues/import", content=VENUES_CSV.encode()))[
+        "result"
+    ]
     assert (again["created"], again["updated"], again["unchanged"], len(again["rejected"])) == (
         0,
         0,
@@ -70,10 +76,10 @@ def test_import_venues_again_creates_no_duplicates(client: Client) -> None:
 
 def test_import_venues_as_form_upload(client: Client) -> None:
     """The file can be sent from a form's file field."""
-    body = client.post(
+    answer = client.post(
         "/api/venues/import", files={"file": ("lieux.csv", VENUES_CSV.encode(), "text/csv")}
-    ).json()
-    assert body["created"] == 3
+    )
+    assert follow_job(client, answer)["result"]["created"] == 3
 
 
 def test_import_venues_without_required_columns_is_422(client: Client) -> None:

@@ -1,0 +1,63 @@
+"""The embedded runner, for SQLite: one process writes, so the ``job`` table is the queue.
+
+Jobs are taken oldest first, one at a time (SQLite has one writer: two imports at once would
+only wait for each other). When it starts, the runner queues again what a previous run left
+running (or fails it after its last try, :func:`planner.db.jobs.requeue_interrupted`); a job
+handed over wakes it at once, and it also looks every ``ALLERVERS_JOB_POLL_SECONDS`` (jobs
+queued by another process, such as the service when ``allervers run-jobs`` runs them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from api.jobs.runner import JobRunner
+from api.jobs.work import JobWork
+from planner.db.jobs import queued_job_ids, requeue_interrupted
+
+logger = logging.getLogger("allervers.jobs")
+
+
+class EmbeddedRunner(JobRunner):
+    """Takes the queued rows of the ``job`` table, in this process."""
+
+    _wake: asyncio.Event | None = None
+
+    async def _run(self, work: JobWork, stopping: asyncio.Event) -> None:
+        self._wake = asyncio.Event()
+        if self.works:
+            async with work.maker.begin() as session:
+                again, failed = await requeue_interrupted(session, now=self.clock())
+            if again or failed:
+                logger.warning("travaux interrompus : %d repris, %d en échec", again, failed)
+        self._up()
+        while not stopping.is_set():
+            if self.works:
+                async with work.maker() as session:
+                    ids = await queued_job_ids(session)
+                for job_id in ids:
+                    running = asyncio.ensure_future(work.run(job_id))
+                    stop = asyncio.ensure_future(stopping.wait())
+                    await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
+                    stop.cancel()
+                    if stopping.is_set():
+                        running.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await running
+                        return
+            self._wake.clear()
+            waiters = {
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stopping.wait()),
+            }
+            _, pending = await asyncio.wait(
+                waiters, timeout=self.settings.job_poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in pending:
+                waiter.cancel()
+
+    async def _hand_over(self, job_id: int) -> None:
+        if self._wake is not None:
+            self._wake.set()
