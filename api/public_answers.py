@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.feeds.middleware import feed_address
 from api.feeds.service import FeedService
+from api.single_flight import SingleFlight
 
 REMEMBERED = frozenset({"/api/sessions"})
 """The paths whose anonymous answers are remembered."""
@@ -37,7 +38,15 @@ class PublicAnswers:
         self.seconds = feeds.revalidate
         self._answers: dict[str, tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
         self._signal = feeds.signal_state()
-        feeds.listeners.append(self._answers.clear)
+        self.generation = 0
+        """Counts the changes seen: an answer computed across one is not remembered."""
+        self.flights = SingleFlight()
+        feeds.listeners.append(self.forget)
+
+    def forget(self) -> None:
+        """A change went through: every remembered answer may be out of date."""
+        self._answers.clear()
+        self.generation += 1
 
     def recent(self, address: str) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
         """The headers and body last answered at ``address``, if moments ago and nothing
@@ -46,7 +55,7 @@ class PublicAnswers:
         if seen is None or time.monotonic() - seen[0] >= self.seconds:
             return None
         if self.feeds.signal_state() != self._signal:  # a write went through another worker
-            self._answers.clear()
+            self.forget()
             return None
         return seen[1], seen[2]
 
@@ -75,26 +84,53 @@ def public_answers(answers: PublicAnswers) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             address = feed_address(scope)
-            known = answers.recent(address)
-            if known is not None:
-                headers, body = known
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": body, "more_body": False})
+            if await _answered(answers.recent(address), send):
                 return
-            start: dict[str, object] = {}
-            parts: list[bytes] = []
-
-            async def keep(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                elif message["type"] == "http.response.body":
-                    parts.append(message.get("body", b""))
-                    if not message.get("more_body", False) and start.get("status") == 200:
-                        answers.remember(address, list(start["headers"]), b"".join(parts))  # type: ignore[call-overload]
-                await send(message)
-
-            await app(scope, receive, keep)
+            if not await answers.flights.lead(address):  # another request computed it
+                if not await _answered(answers.recent(address), send):
+                    await app(scope, receive, send)
+                return
+            try:
+                await _remembered(app, scope, receive, send, answers, address)
+            finally:
+                answers.flights.done(address)
 
         return middleware
 
     return wrap
+
+
+async def _answered(known: tuple[list[tuple[bytes, bytes]], bytes] | None, send: Send) -> bool:
+    """Give the remembered answer, if there is one."""
+    if known is None:
+        return False
+    headers, body = known
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+    return True
+
+
+async def _remembered(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, answers: PublicAnswers, address: str
+) -> None:
+    """Answer through the route, and remember a complete 200 answer unless a change went
+    through meanwhile (it may not show it)."""
+    generation = answers.generation
+    start: dict[str, object] = {}
+    parts: list[bytes] = []
+
+    async def keep(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            parts.append(message.get("body", b""))
+            if (
+                not message.get("more_body", False)
+                and start.get("status") == 200
+                and answers.generation == generation
+            ):
+                headers = list(start["headers"])  # type: ignore[call-overload]
+                answers.remember(address, headers, b"".join(parts))
+        await send(message)
+
+    await app(scope, receive, keep)

@@ -13,11 +13,16 @@ processes loads with ``wrk -t2 -c200 --latency``:
 - ``/feeds/qpv/QN08001M.ics`` — the 1,000-session public feed;
 - the same two answers as files served by nginx with as many processes (the baseline).
 
+Anonymous lists are answered from memory when asked moments before (``api/public_answers.py``,
+forgotten on every write), feeds from their cache; when either must be computed again, one
+request computes it and the others wait for it (``api/single_flight.py``).
+
 It prints requests per second, p50 and p99 latency and errors (non-2xx answers and socket
 errors), against the targets with 4 processes: p99 ≤ 250 ms on the feed, ≤ 500 ms on the
 sessions, zero errors. Then, with 4 processes, it times ``/health`` and the sessions API at low
 concurrency while idle and while a venue import of ``--import-rows`` rows runs (a background job),
-to show whether heavy work leaves the service's latency alone.
+and books sessions one after the other (signed in: the database path, not a remembered
+answer), to show whether heavy work leaves the service's latency alone.
 
 wrk shares the machine's cores with the servers: the figures are for this machine, measured in
 one run, not absolute.
@@ -52,7 +57,7 @@ from api.cli import prepare
 from api.settings import Settings
 from planner.db import tokens
 from planner.db.engine import create_engine
-from planner.db.models import Staff
+from planner.db.models import Staff, Venue
 
 QPV = "QN08001M"
 TARGET_FEED_P99_MS = 250.0
@@ -115,22 +120,67 @@ async def _database(server: str) -> tuple[str, str]:
     return name, make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
-async def _token(url: str) -> str:
-    """An API token for the synthetic adviser (the import is theirs)."""
+@dataclass(frozen=True)
+class Adviser:
+    """The synthetic adviser: a token (the import and the bookings are theirs), their
+    organisation and the synthetic venue."""
+
+    token: str
+    staff_id: int
+    organisation_id: int
+    venue_id: int
+
+
+async def _adviser(url: str) -> Adviser:
     engine = create_engine(url)
     try:
         async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-            staff = await session.scalar(
-                select(Staff.id).where(Staff.email == "banc@example.invalid")
-            )
-            if staff is None:
-                raise RuntimeError("pas de conseillère synthétique")
+            staff = await session.scalar(select(Staff).where(Staff.email == "banc@example.invalid"))
+            venue = await session.scalar(select(Venue.id).where(Venue.address_key == "banc"))
+            if staff is None or venue is None:
+                raise RuntimeError("pas de conseillère ou de lieu synthétique")
             _, secret = await tokens.issue_token(
-                session, staff, name="banc", actor_id=None, now=datetime.now(UTC)
+                session, staff.id, name="banc", actor_id=None, now=datetime.now(UTC)
             )
-            return secret
+            return Adviser(secret, staff.id, staff.organisation_id, venue)
     finally:
         await engine.dispose()
+
+
+def _bookings(base: str, adviser: Adviser, first_day: int, count: int) -> list[float]:
+    """Book ``count`` information sessions one after the other (a day each, from
+    ``first_day`` days ahead, clear of the synthetic sessions); each booking's milliseconds."""
+    timings = []
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {adviser.token}"}, timeout=60
+    ) as client:
+        for day in range(first_day, first_day + count):
+            start = (datetime.now(UTC) + timedelta(days=day)).replace(
+                hour=8, minute=0, second=0, microsecond=0
+            )
+            body = {
+                "kind": "info_session",
+                "title": "Réunion synthétique (banc d'essai)",
+                "start": start.isoformat(),
+                "end": (start + timedelta(hours=2)).isoformat(),
+                "venue_id": adviser.venue_id,
+                "organisation_id": adviser.organisation_id,
+                "staff_ids": [adviser.staff_id],
+            }
+            began = time.perf_counter()
+            answer = client.post("/api/sessions", json=body)
+            timings.append((time.perf_counter() - began) * 1000)
+            if answer.status_code != 201:
+                raise RuntimeError(f"réservation refusée : {answer.text}")
+    return timings
+
+
+def _booking_line(label: str, timings: list[float]) -> str:
+    ordered = sorted(timings)
+    return (
+        f"  {label:<34} {len(ordered)} réservations   médiane {ordered[len(ordered) // 2]:>6.1f} ms"
+        f"   max {ordered[-1]:>7.1f} ms"
+    )
 
 
 def _venues_csv(rows: int) -> bytes:
@@ -183,7 +233,7 @@ def run(server_url: str, seconds: int, connections: int, import_rows: int) -> No
     try:
         prepare(Settings(database_url=url))
         asyncio.run(_populate(url, 1_000))
-        token = asyncio.run(_token(url))
+        adviser = asyncio.run(_adviser(url))
         port, static_port = _port(), _port()
         env = {
             **os.environ,
@@ -227,9 +277,11 @@ def run(server_url: str, seconds: int, connections: int, import_rows: int) -> No
                 _stop(server)
                 server = None
         quiet = 5
+        auth = {"Authorization": f"Bearer {adviser.token}"}
+        signed = f"Authorization: Bearer {adviser.token}"  # the database path, not remembered
         idle_health = wrk(base + "/health", quiet, 4)
-        idle_sessions = wrk(base + sessions_path, quiet, 4)
-        auth = {"Authorization": f"Bearer {token}"}
+        idle_sessions = wrk(base + sessions_path, quiet, 4, signed)
+        idle_bookings = _bookings(base, adviser, 400, 20)
         started = time.monotonic()
         answer = httpx.post(
             base + "/api/venues/import", content=_venues_csv(import_rows), headers=auth, timeout=120
@@ -237,7 +289,8 @@ def run(server_url: str, seconds: int, connections: int, import_rows: int) -> No
         answer.raise_for_status()
         location = base + answer.headers["location"]
         busy_health = wrk(base + "/health", quiet, 4)
-        busy_sessions = wrk(base + sessions_path, quiet, 4)
+        busy_sessions = wrk(base + sessions_path, quiet, 4, signed)
+        busy_bookings = _bookings(base, adviser, 430, 20)
         during = httpx.get(location, headers=auth).json()
         while True:
             job = httpx.get(location, headers=auth).json()
@@ -280,8 +333,10 @@ def run(server_url: str, seconds: int, connections: int, import_rows: int) -> No
     )
     print(_line("/health au repos", idle_health))
     print(_line("/health pendant l'import", busy_health))
-    print(_line("/api/sessions au repos", idle_sessions))
-    print(_line("/api/sessions pendant l'import", busy_sessions))
+    print(_line("/api/sessions (connecté) au repos", idle_sessions))
+    print(_line("/api/sessions (connecté), import", busy_sessions))
+    print(_booking_line("réservations au repos", idle_bookings))
+    print(_booking_line("réservations pendant l'import", busy_bookings))
     print(
         f"  import : {job['status']} en {import_s:,.0f} s "
         f"({job.get('result', {}) and job['result'].get('created', 0):,} lieux créés)"

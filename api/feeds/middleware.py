@@ -19,6 +19,7 @@ from litestar.types import (
 
 from api.feeds.conditional import answer
 from api.feeds.service import FeedService
+from api.single_flight import SingleFlight
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -31,44 +32,61 @@ def feed_address(scope: Scope) -> str:
 def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
     """Middleware answering feeds checked moments ago straight from the cache, before the
     route's dependencies and the database: the warm path of ``bench/feeds.py`` (private feeds
-    too, marked ``Cache-Control: private``)."""
+    too, marked ``Cache-Control: private``). When one must be checked again, one request
+    checks it and those asking for the same feed meanwhile wait for it."""
+
+    flights = SingleFlight()
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if (
-                scope["type"] == ScopeType.HTTP
-                and scope.get("method") == "GET"
-                and scope["path"].startswith("/feeds/")
-                and (feed := feeds.recent(feed_address(scope))) is not None
+                scope["type"] != ScopeType.HTTP
+                or scope.get("method") != "GET"
+                or not scope["path"].startswith("/feeds/")
             ):
-                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-                status, answer_headers, body = answer(
-                    feed,
-                    max_age=feeds.max_age,
-                    if_none_match=headers.get("if-none-match"),
-                    if_modified_since=headers.get("if-modified-since"),
-                    accept_encoding=headers.get("accept-encoding"),
-                    private=scope["path"].startswith("/feeds/staff/"),
-                )
-                answer_headers["content-length"] = str(len(body))
-                start: HTTPResponseStartEvent = {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [(k.encode(), v.encode()) for k, v in answer_headers.items()],
-                }
-                await send(start)
-                end: HTTPResponseBodyEvent = {
-                    "type": "http.response.body",
-                    "body": body,
-                    "more_body": False,
-                }
-                await send(end)
+                await app(scope, receive, send)
                 return
-            await app(scope, receive, send)
+            address = feed_address(scope)
+            if await _recent(feeds, address, scope, send):
+                return
+            if not await flights.lead(address):  # another request checked it meanwhile
+                if not await _recent(feeds, address, scope, send):
+                    await app(scope, receive, send)
+                return
+            try:
+                await app(scope, receive, send)
+            finally:
+                flights.done(address)
 
         return middleware
 
     return wrap
+
+
+async def _recent(feeds: FeedService, address: str, scope: Scope, send: Send) -> bool:
+    """Answer with the feed checked moments ago at ``address``, if there is one."""
+    feed = feeds.recent(address)
+    if feed is None:
+        return False
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    status, answer_headers, body = answer(
+        feed,
+        max_age=feeds.max_age,
+        if_none_match=headers.get("if-none-match"),
+        if_modified_since=headers.get("if-modified-since"),
+        accept_encoding=headers.get("accept-encoding"),
+        private=scope["path"].startswith("/feeds/staff/"),
+    )
+    answer_headers["content-length"] = str(len(body))
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(k.encode(), v.encode()) for k, v in answer_headers.items()],
+    }
+    await send(start)
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(end)
+    return True
 
 
 def forget_feeds_after_writes(feeds: FeedService) -> Callable[[Message, Scope], Awaitable[None]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import Coroutine
@@ -29,6 +30,8 @@ from planner.db.engine import create_engine
 
 logger = logging.getLogger("allervers.jobs")
 T = TypeVar("T")
+JOB_NICENESS = 10
+"""How much lower the runner's thread is scheduled than the service (``nice``)."""
 
 
 class JobRunner:
@@ -105,6 +108,7 @@ class JobRunner:
         return await asyncio.wrap_future(future)
 
     def _main(self) -> None:
+        _lower_priority()
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
@@ -137,6 +141,13 @@ class JobRunner:
 
     async def _hand_over(self, job_id: int) -> None:
         raise NotImplementedError
+
+
+def _lower_priority() -> None:
+    """Let the service's own thread and processes go first when the CPU is short: the runner's
+    thread runs at a lower scheduling priority (Linux schedules threads one by one)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICENESS)
 
 
 def job_runner(settings: Settings, *, clock: Clock = system_clock) -> JobRunner:
