@@ -194,6 +194,18 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.2)
 
 
+def server_env(url: str, port: int) -> dict[str, str]:
+    """The variables of a benchmarked ``allervers serve``: the database, the port, no demo,
+    quiet logs."""
+    return {
+        **os.environ,
+        "ALLERVERS_DATABASE_URL": url,
+        "ALLERVERS_PORT": str(port),
+        "ALLERVERS_DEMO": "0",
+        "ALLERVERS_LOG_LEVEL": "WARNING",
+    }
+
+
 def _serve(env: dict[str, str], workers: int = 1) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [str(Path(sys.executable).with_name("allervers")), "serve", "--workers", str(workers)],
@@ -235,13 +247,7 @@ def warm(sessions: int = 1_000, seconds: int = 5) -> bool | None:
     prepare(Settings(database_url=url))
     private_path = asyncio.run(_populate(url, sessions))
     port, static_port = _port(), _port()
-    env = {
-        **os.environ,
-        "ALLERVERS_DATABASE_URL": url,
-        "ALLERVERS_PORT": str(port),
-        "ALLERVERS_DEMO": "0",
-        "ALLERVERS_LOG_LEVEL": "WARNING",
-    }
+    env = server_env(url, port)
     server: subprocess.Popen[bytes] | None = _serve(env)
     www = folder / "www"
     www.mkdir(mode=0o755)

@@ -51,7 +51,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from feeds_warm import _populate, _port, _serve, _stop, _wait
+from feeds_warm import _populate, _port, _serve, _stop, _wait, server_env
 
 from api.cli import prepare
 from api.settings import Settings
@@ -235,13 +235,7 @@ def run(server_url: str, seconds: int, connections: int, import_rows: int) -> No
         asyncio.run(_populate(url, 1_000))
         adviser = asyncio.run(_adviser(url))
         port, static_port = _port(), _port()
-        env = {
-            **os.environ,
-            "ALLERVERS_DATABASE_URL": url,
-            "ALLERVERS_PORT": str(port),
-            "ALLERVERS_DEMO": "0",
-            "ALLERVERS_LOG_LEVEL": "WARNING",
-        }
+        env = server_env(url, port)
         base = f"http://127.0.0.1:{port}"
         first = datetime.now(UTC).date() + timedelta(days=1)
         sessions_path = (
