@@ -19,11 +19,11 @@ from tqdm import tqdm
 from api.jobs.work import JobWork
 from api.settings import Settings
 from planner.clock import system_clock
-from planner.db.campaign_plans import DONE, plan_progress
+from planner.db.campaign_plans import DONE
 from planner.db.engine import create_engine
 from planner.db.jobs import FAILED_MESSAGE
 from planner.db.models import CampaignPlan
-from planner.db.plan_service import compute_plan
+from planner.db.plan_service import compute_plan, plan_progress
 from planner.errors import DomainError
 from planner.planning.explain import CAUSES, french_day
 

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.jobs.report import Reporter
-from planner.db.campaign_plans import finish_plan, load_problem, record_plan_progress
+from planner.db.campaign_plans import finish_plan, load_problem
 from planner.db.jobs import finish_job
 from planner.db.models import Campaign, CampaignPlan, Job
+from planner.db.plan_service import record_plan_progress
 from planner.planning.campaign import SolverSettings
 from planner.planning.optimiser import plan
 from planner.planning.search import Progress

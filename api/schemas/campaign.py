@@ -9,9 +9,9 @@ import msgspec
 
 from api.schemas import Id
 from api.schemas.people import Clock, Department, Name, Siren
-from planner.db.campaign_plans import plan_progress
 from planner.db.campaigns import venue_choices
 from planner.db.models import Campaign, CampaignPlan
+from planner.db.plan_service import plan_progress
 from planner.planning.campaign_input import (
     PERIOD_NAMES,
     CampaignInput,

@@ -5,15 +5,14 @@
 organisation's premises as base, candidate venues, every holding session of these people and
 venues around the period). The engine itself runs outside any database session, as a
 background job (:mod:`planner.db.plan_service` stores it, :mod:`api.jobs` runs it), which
-records its progress (:func:`record_plan_progress`) and stores what it proposes
-(:func:`finish_plan`).
+records its progress (:func:`planner.db.plan_service.record_plan_progress`) and stores what it
+proposes (:func:`finish_plan`).
 :func:`accept_plan` books every proposed session as a draft through
 :func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,7 +50,6 @@ from planner.planning.campaign import (
     Target,
     max_coverage,
 )
-from planner.planning.search import Progress
 from planner.session import (
     SESSION_KIND_LABELS,
     Booking,
@@ -318,22 +316,6 @@ async def fail_plan(session: AsyncSession, plan_id: int, message: str, *, now: d
         .where(CampaignPlan.id == plan_id)
         .values(status=FAILED, message=message, progress=None, finished_at=now)
     )
-
-
-async def record_plan_progress(session: AsyncSession, plan_id: int, progress: Progress) -> None:
-    """Keep a running plan's latest progress, for whichever process shows the plan."""
-    await session.execute(
-        update(CampaignPlan)
-        .where(CampaignPlan.id == plan_id, CampaignPlan.status == RUNNING)
-        .values(progress=asdict(progress))
-    )
-
-
-def plan_progress(plan: CampaignPlan) -> Progress | None:
-    """A running plan's latest progress (``None`` before the search reports, or once ended)."""
-    if plan.status != RUNNING or not plan.progress:
-        return None
-    return Progress(**plan.progress)
 
 
 async def accept_plan(

@@ -14,15 +14,17 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.db.campaign_plans import RUNNING, start_plan
 from planner.db.jobs import CAMPAIGN_PLAN, create_job, fail_job
 from planner.db.models import CampaignPlan
+from planner.planning.search import Progress
 
 Submit = Callable[[int], Awaitable[None]]
 """Hands a committed job's id to the job runner."""
@@ -111,3 +113,19 @@ async def _wait(
         if plan.status != RUNNING or (deadline is not None and time.monotonic() >= deadline):
             return
         await asyncio.sleep(POLL_S)
+
+
+async def record_plan_progress(session: AsyncSession, plan_id: int, progress: Progress) -> None:
+    """Keep a running plan's latest progress, for whichever process shows the plan."""
+    await session.execute(
+        update(CampaignPlan)
+        .where(CampaignPlan.id == plan_id, CampaignPlan.status == RUNNING)
+        .values(progress=asdict(progress))
+    )
+
+
+def plan_progress(plan: CampaignPlan) -> Progress | None:
+    """A running plan's latest progress (``None`` before the search reports, or once ended)."""
+    if plan.status != RUNNING or not plan.progress:
+        return None
+    return Progress(**plan.progress)
