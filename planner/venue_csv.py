@@ -137,11 +137,17 @@ def _row(line: int, cells: dict[str, str], columns: dict[str, str]) -> VenueRow:
 
 
 def check_venue_file(text: str) -> int:
-    """Refuse at once a file unusable as a whole (empty, required columns missing), as
-    :func:`read_venue_rows` would; give how many lines follow the header (rows to read)."""
+    """Refuse at once a file unusable as a whole (empty, required columns missing, a NUL
+    character: not a text file, and no database text may hold one), as :func:`read_venue_rows`
+    would; give how many lines follow the header (rows to read)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InvalidInputError({"fichier": "le fichier est vide"})
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidInputError(
+            {"fichier": f"caractère nul à la ligne {line} : ce n'est pas un fichier CSV texte"}
+        )
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])

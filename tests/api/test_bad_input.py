@@ -93,6 +93,21 @@ def test_nul_byte_in_venue_name_is_refused(client: Client, team: Team) -> None:
     assert _problem(answer)[0] in (400, 422)
 
 
+def test_nul_byte_in_an_imported_csv_is_422(client: Client, team: Team) -> None:
+    """A NUL byte in a venues CSV refuses the file at once, naming its line; no job is stored
+    (PostgreSQL keeps no NUL in text: it was a 500 there once the file became a job's input)."""
+    answer = client.post(
+        "/api/venues/import",
+        content=b"nom;type;adresse;code_postal;commune\nA\x00b;mairie;1 rue X;80000;Amiens\n",
+        headers={**team.headers("adviser"), "Content-Type": "text/csv"},
+    )
+    assert _problem(answer)[0] == 422
+    assert answer.json()["errors"][0]["detail"] == (
+        "caractère nul à la ligne 2 : ce n'est pas un fichier CSV texte"
+    )
+    assert client.get("/api/jobs/1", headers=team.headers("admin")).status_code == 404
+
+
 def test_json_as_text_plain_is_415(client: Client, team: Team) -> None:
     """JSON sent as text/plain is a 415 problem naming the expected type."""
     answer = client.post(
