@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import httpx
 from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -101,11 +102,16 @@ async def make_team(url: str, *, wide: bool = False) -> Team:
 
 
 def create_venue(
-    client: Client, team: Team, name: str = "Centre social d'Etouvie (test)", **point: float
+    client: httpx.Client,
+    team: Team,
+    name: str = "Centre social d'Etouvie (test)",
+    *,
+    step_free: bool | None = None,
+    **point: float,
 ) -> int:
-    """A venue created by the adviser through ``POST /api/venues``, at Etouvie unless ``point``
-    (``lat``, ``lon``) says otherwise; its id."""
-    body = client.post(
+    """A venue created by the adviser through ``POST /api/venues`` (a test client or a client
+    of a live server), at Etouvie unless ``point`` (``lat``, ``lon``) says otherwise; its id."""
+    answer = client.post(
         "/api/venues",
         json={
             "name": name,
@@ -113,11 +119,13 @@ def create_venue(
             "street": "Place Vauban",
             "postcode": "80080",
             "commune": "Amiens",
+            **({} if step_free is None else {"step_free": step_free}),
             **(point or ETOUVIE),
         },
         headers=team.headers("adviser"),
-    ).json()
-    return int(body["id"])
+    )
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["id"])
 
 
 async def book_evening_session(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from planner.access import Caller
 from planner.access.jobs import JobFacts, may_read_job
@@ -159,17 +160,7 @@ async def _fail_subjects(session: AsyncSession, *, now: datetime) -> None:
 
 async def requeue_job(session: AsyncSession, job_id: int, *, now: datetime) -> None:
     """Queue again a job whose runner is stopping (it will be retried, if tries are left)."""
-    await session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status == RUNNING, Job.attempts < MAX_ATTEMPTS)
-        .values(status=QUEUED)
-    )
-    await session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status == RUNNING)
-        .values(status=FAILED, error=INTERRUPTED, payload=None)
-    )
-    await _fail_subjects(session, now=now)
+    await _requeue(session, Job.id == job_id, now=now)
 
 
 async def requeue_interrupted(
@@ -179,15 +170,22 @@ async def requeue_interrupted(
     where one process runs them; on PostgreSQL, those not in ``alive``, the queue's live jobs)
     were interrupted: each is queued again, or failed when it already had its last try.
     Gives (requeued, failed)."""
-    gone = [Job.status == RUNNING]
-    if alive:
-        gone.append(Job.id.not_in(list(alive)))
+    gone = [Job.id.not_in(list(alive))] if alive else []
+    return await _requeue(session, *gone, now=now)
+
+
+async def _requeue(
+    session: AsyncSession, *which: ColumnElement[bool], now: datetime
+) -> tuple[int, int]:
+    """The running jobs ``which`` select are queued again, or failed (with what they worked
+    on) after their last try; gives (requeued, failed)."""
+    running = [Job.status == RUNNING, *which]
     again = await session.execute(
-        update(Job).where(*gone, Job.attempts < MAX_ATTEMPTS).values(status=QUEUED)
+        update(Job).where(*running, Job.attempts < MAX_ATTEMPTS).values(status=QUEUED)
     )
     failed = await session.execute(
         update(Job)
-        .where(*gone)
+        .where(*running)
         .values(status=FAILED, error=INTERRUPTED, payload=None, finished_at=now)
     )
     await _fail_subjects(session, now=now)

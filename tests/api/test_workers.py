@@ -11,7 +11,7 @@ import pytest
 
 from tests.api.pages.test_signin import csrf
 from tests.conftest import Team, serve
-from tests.factories import ETOUVIE, evening
+from tests.factories import create_venue, evening
 
 FEED = "/feeds/qpv/QN08001M.ics"
 
@@ -45,23 +45,6 @@ def _process(client: httpx.Client) -> int:
     return int(client.get("/health").json()["process"])
 
 
-def _venue(client: httpx.Client, team: Team) -> int:
-    venue = client.post(
-        "/api/venues",
-        json={
-            "name": "Salle Vauban (test)",
-            "kind": "centre_social",
-            "street": "Place Vauban",
-            "postcode": "80080",
-            "commune": "Amiens",
-            **ETOUVIE,
-        },
-        headers=team.headers("adviser"),
-    )
-    assert venue.status_code == 201, venue.text
-    return int(venue.json()["id"])
-
-
 def _book(client: httpx.Client, team: Team, venue: int, days: int) -> None:
     start, end = evening(days)
     booked = client.post(
@@ -91,7 +74,7 @@ def test_a_booking_through_one_worker_is_in_the_feed_of_another(
     then answered by any worker, or lost): an attempt counts only when each side's process is
     the same before and after, and the two differ; a few attempts are allowed for that."""
     with httpx.Client(base_url=four_workers, timeout=10) as client:
-        venue = _venue(client, team)
+        venue = create_venue(client, team, "Salle Vauban (test)")
     seen = []
     for attempt in range(5):
         booker, reader = _clients_on_two_workers(four_workers)

@@ -11,28 +11,10 @@ import icalendar
 from litestar.testing import TestClient
 
 from tests.conftest import Team
-from tests.factories import ETOUVIE, evening
+from tests.factories import create_venue, evening
 
 Client = TestClient  # type: ignore[type-arg]
 NOTE = "Note interne : ne pas publier"
-
-
-def _venue(client: Client, team: Team) -> int:
-    venue = client.post(
-        "/api/venues",
-        json={
-            "name": "Salle Vauban (test)",
-            "kind": "centre_social",
-            "street": "Place Vauban",
-            "postcode": "80080",
-            "commune": "Amiens",
-            "step_free": True,
-            **ETOUVIE,
-        },
-        headers=team.headers("adviser"),
-    )
-    assert venue.status_code == 201, venue.text
-    return int(venue.json()["id"])
 
 
 def _book(
@@ -48,7 +30,7 @@ def _book(
             "internal_notes": NOTE,
             "start": start,
             "end": end,
-            "venue_id": venue or _venue(client, team),
+            "venue_id": venue or create_venue(client, team, "Salle Vauban (test)", step_free=True),
             "organisation_id": team.mission_locale,
             "staff_ids": [team.adviser, team.partner],
             "partner_ids": [team.centre_social],

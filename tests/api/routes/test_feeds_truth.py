@@ -12,24 +12,13 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.conftest import Team
-from tests.factories import ETOUVIE, evening
+from tests.factories import create_venue, evening
 
 Client = TestClient  # type: ignore[type-arg]
 
 
 def _book(client: Client, team: Team, *, days: int = 20) -> dict[str, Any]:
-    venue = client.post(
-        "/api/venues",
-        json={
-            "name": "Salle Vauban (test)",
-            "kind": "centre_social",
-            "street": "Place Vauban",
-            "postcode": "80080",
-            "commune": "Amiens",
-            **ETOUVIE,
-        },
-        headers=team.headers("adviser"),
-    ).json()
+    venue = create_venue(client, team, "Salle Vauban (test)")
     start, end = evening(days)
     body = client.post(
         "/api/sessions",
@@ -38,7 +27,7 @@ def _book(client: Client, team: Team, *, days: int = 20) -> dict[str, Any]:
             "title": "Permanence",
             "start": start,
             "end": end,
-            "venue_id": venue["id"],
+            "venue_id": venue,
             "organisation_id": team.mission_locale,
             "staff_ids": [team.adviser, team.partner],
             "partner_ids": [team.centre_social],
