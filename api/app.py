@@ -36,7 +36,6 @@ from api.guards import access_guard, declare_access, openapi_components
 from api.head import head_as_get
 from api.input_check import refuse_unreadable_input
 from api.jobs import job_runner, start_if_needed
-from api.mail import MailSender
 from api.problems_doc import document_problems
 from api.public_answers import PublicAnswers, public_answers
 from api.routes import ROUTERS
@@ -48,6 +47,7 @@ from planner.access import Access
 from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
+from planner.db.outbox import MAIL_WAKER
 from planner.db.territory import TerritoryCache
 from planner.db.venues import VenuePlacer
 
@@ -131,7 +131,6 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
     placer = build_placer(settings, engine, clock=clock)
     feeds = FeedService(settings)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    mail = MailSender(settings, engine, clock=clock)
     runner = job_runner(settings, clock=clock)
 
     async def start_jobs() -> None:
@@ -142,7 +141,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
 
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # a transaction that queued mail tells the runner when it commits (planner.db.outbox)
+        session_config=AsyncSessionConfig(
+            expire_on_commit=False, info={MAIL_WAKER: runner.mail_queued}
+        ),
         session_dependency_key="db_session",
         # pages answer a successful form with a 303 redirect: commit on 3xx too
         before_send_handler="autocommit_include_redirects",
@@ -190,14 +192,13 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
                 "settings": settings,
                 "territory": placer.territory,
                 "sessions": sessions,
-                "mail": mail,
             }
         ),
         dependencies=app_dependencies(
             settings, placer=placer, feeds=feeds, runner=runner, clock=clock
         ),
-        on_startup=[mail.start, start_jobs],
-        on_shutdown=[mail.stop, stop_jobs],
+        on_startup=[start_jobs],
+        on_shutdown=[stop_jobs],
         openapi_config=OpenAPIConfig(
             title="allervers",
             version=_version(),

@@ -119,7 +119,7 @@ def command_revoke_token(settings: Settings, args: argparse.Namespace) -> list[s
 
 
 def command_send_mail(settings: Settings, _args: argparse.Namespace) -> list[str]:
-    """Try every queued message once (what the server's sender does every few seconds)."""
+    """Try every due message once (what the job runner does as soon as mail is queued)."""
     from api.mail import MailSender
 
     upgrade_schema(settings)

@@ -36,12 +36,8 @@ def command_plan(settings: Settings, args: argparse.Namespace) -> list[str]:
 
 
 async def _plan(settings: Settings, args: argparse.Namespace) -> list[str]:
-    from api.app import build_placer  # the service's composition
-
     engine = create_engine(settings.database_url)
-    work = JobWork(
-        engine, build_placer(settings, engine), settings.rule_settings(), clock=system_clock
-    )
+    work = JobWork.build(settings, engine, clock=system_clock)
     running: set[asyncio.Task[None]] = set()
 
     async def run_here(job_id: int) -> None:  # this process computes it, in the foreground

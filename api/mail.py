@@ -1,9 +1,10 @@
 """The mail sender: delivers what :mod:`planner.db.outbox` holds, after the requests commit.
 
-One small, replaceable piece (a later issue moves sending onto a job queue): an asyncio task for
-the app's life polls the outbox every ``ALLERVERS_MAIL_POLL_SECONDS``, claims due messages,
-delivers them and records the outcome; ``allervers send-mail`` runs the same :meth:`flush` once.
-A request never waits for a mail server.
+:meth:`MailSender.flush` claims the due messages, delivers them and records the outcome. The job
+runner (:mod:`api.jobs`) runs it: told as soon as a transaction that queued mail commits, and
+again every ``ALLERVERS_MAIL_POLL_SECONDS`` for the retries (a procrastinate task and a periodic
+one on PostgreSQL, the embedded runner on SQLite); ``allervers send-mail`` runs it once. A
+request never waits for a mail server.
 
 Delivery goes through aiosmtplib (an asyncio SMTP client, maintained, STARTTLS and
 authentication included), so a slow server holds no thread; the stdlib ``smtplib`` in a worker
@@ -17,7 +18,6 @@ count and error; it is retried later with a growing delay.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from email import message_from_string, policy
 from email.message import EmailMessage
@@ -95,24 +95,3 @@ class MailSender:
             async with self.sessions.begin() as session:
                 await outbox.record_sent(session, mail_id, now=self.clock())
         return sent, failed
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.flush()
-            except Exception:  # the loop must outlive a database hiccup; it is logged
-                logger.exception("le facteur n'a pas pu lire la file des messages")
-            await asyncio.sleep(self.settings.mail_poll_seconds)
-
-    async def start(self) -> None:
-        """Start polling the outbox (the app's ``on_startup``)."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="mail-sender")
-
-    async def stop(self) -> None:
-        """Stop polling (the app's ``on_shutdown``)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None

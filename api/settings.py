@@ -111,8 +111,9 @@ class Settings:
     """Seconds an SMTP exchange may take before the attempt counts as failed."""
     outbox_dir: str = field(default_factory=lambda: str(Path.cwd() / "var" / "outbox"))
     """Where messages are written as ``.eml`` files when no SMTP host is set."""
-    mail_poll_seconds: float = 2.0
-    """How often the mail sender looks for queued messages."""
+    mail_poll_seconds: float = 30.0
+    """How often the job runner looks for mail to send again (a failed attempt's retry, or mail
+    queued where no runner was told); new mail is sent as soon as its transaction commits."""
     jobs_in_service: bool = True
     """Run background jobs (imports…) in the service's processes; ``false`` when
     ``allervers run-jobs`` runs them in a process of its own."""

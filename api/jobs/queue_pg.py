@@ -16,6 +16,12 @@ heartbeats for ``ALLERVERS_JOB_STALLED_SECONDS`` (a process killed) and retries 
 starts, it queues again the rows left running that procrastinate no longer holds (interrupted
 where procrastinate could not see it), then hands over the rows still queued (a service stopped
 between storing a job and handing it over), the queueing lock keeping each one queued once.
+
+Mail has a queue and a worker of its own (a plan may run for minutes; a sign-in link must not
+wait for it): a task that sends the due mail, handed over when a transaction that queued mail
+commits (queued once at a time), and the same work as a periodic task every
+``ALLERVERS_MAIL_POLL_SECONDS`` for the retries — procrastinate defers each period once across
+all processes.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ from planner.db.jobs import queued_job_ids, requeue_interrupted
 logger = logging.getLogger("allervers.jobs")
 QUEUE = "allervers"
 TASK = "allervers.run_job"
+MAIL_QUEUE = "allervers-mail"
+MAIL_TASK = "allervers.send_mail"
+MAIL_RETRY_TASK = "allervers.retry_mail"
 SCHEMA = "procrastinate"
 """The PostgreSQL schema holding procrastinate's tables and functions (migration ``0010``)."""
 
@@ -59,6 +68,15 @@ class ProcrastinateRunner(JobRunner):
         async def run_job(context: JobContext, job_id: int) -> None:
             await work.run(job_id, retry=context.job.attempts > 0)
 
+        @app.task(name=MAIL_TASK, queue=MAIL_QUEUE)
+        async def send_mail() -> None:
+            await work.send_mail()
+
+        @app.periodic(cron=mail_cron(self.settings.mail_poll_seconds), periodic_id="mail")
+        @app.task(name=MAIL_RETRY_TASK, queue=MAIL_QUEUE)
+        async def retry_mail(timestamp: int) -> None:
+            await work.send_mail()
+
         return app
 
     async def _run(self, work: JobWork, stopping: asyncio.Event) -> None:
@@ -76,26 +94,34 @@ class ProcrastinateRunner(JobRunner):
             async with work.maker() as session:
                 for job_id in await queued_job_ids(session, limit=1000):
                     await self._hand_over(job_id)
+            await self._hand_over_mail()
             stalled = self.settings.job_stalled_seconds
-            worker = asyncio.ensure_future(
-                self._procrastinate.run_worker_async(
-                    queues=[QUEUE],
-                    concurrency=1,
-                    install_signal_handlers=False,
-                    update_heartbeat_interval=stalled / 3,
-                    stalled_worker_timeout=stalled,
-                    shutdown_graceful_timeout=1.0,
-                    delete_jobs="successful",
-                )
-            )
+            workers = [self._worker(QUEUE, stalled), self._worker(MAIL_QUEUE, stalled)]
             self._up()
-            while not stopping.is_set() and not worker.done():
+            while not stopping.is_set() and not any(worker.done() for worker in workers):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stopping.wait(), timeout=stalled / 3)
                 await self._retry_stalled(stalled)
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            for worker in workers:
+                worker.cancel()
+            for worker in workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+
+    def _worker(self, queue: str, stalled: float) -> asyncio.Future[None]:
+        """A procrastinate worker taking one job at a time from ``queue``."""
+        return asyncio.ensure_future(
+            self._procrastinate.run_worker_async(
+                queues=[queue],
+                name=queue,
+                concurrency=1,
+                install_signal_handlers=False,
+                update_heartbeat_interval=stalled / 3,
+                stalled_worker_timeout=stalled,
+                shutdown_graceful_timeout=1.0,
+                delete_jobs="successful",
+            )
+        )
 
     async def _alive(self) -> set[int]:
         """Our jobs procrastinate still holds (to do, or being done by a live or stalled
@@ -110,9 +136,12 @@ class ProcrastinateRunner(JobRunner):
     async def _retry_stalled(self, seconds: float) -> None:
         manager = self._procrastinate.job_manager
         try:
-            for job in await manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=seconds):
-                logger.warning("travail procrastinate %s sans nouvelles : relancé", job.id)
-                await manager.retry_job(job)
+            for queue in (QUEUE, MAIL_QUEUE):
+                for job in await manager.get_stalled_jobs(
+                    queue=queue, seconds_since_heartbeat=seconds
+                ):
+                    logger.warning("travail procrastinate %s sans nouvelles : relancé", job.id)
+                    await manager.retry_job(job)
         except Exception:  # the database is away: the next round tries again
             logger.exception("recherche des travaux bloqués impossible")
 
@@ -120,3 +149,14 @@ class ProcrastinateRunner(JobRunner):
         task = self._procrastinate.tasks[TASK]
         with contextlib.suppress(AlreadyEnqueued):
             await task.configure(queueing_lock=f"job-{job_id}").defer_async(job_id=job_id)
+
+    async def _hand_over_mail(self) -> None:
+        task = self._procrastinate.tasks[MAIL_TASK]
+        with contextlib.suppress(AlreadyEnqueued):  # one already queued sends this mail too
+            await task.configure(queueing_lock="mail").defer_async()
+
+
+def mail_cron(seconds: float) -> str:
+    """A procrastinate cron (with its column of seconds) running every ``seconds`` (rounded,
+    at least 1, at most 59: each minute restarts the count)."""
+    return f"* * * * * */{min(max(round(seconds), 1), 59)}"

@@ -4,7 +4,9 @@ Jobs are taken oldest first, one at a time (SQLite has one writer: two imports a
 only wait for each other). When it starts, the runner queues again what a previous run left
 running (or fails it after its last try, :func:`planner.db.jobs.requeue_interrupted`); a job
 handed over wakes it at once, and it also looks every ``ALLERVERS_JOB_POLL_SECONDS`` (jobs
-queued by another process, such as the service when ``allervers run-jobs`` runs them).
+queued by another process, such as the service when ``allervers run-jobs`` runs them). Mail is
+sent beside the jobs, by a loop of its own: at once when told, else every
+``ALLERVERS_MAIL_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -24,40 +26,63 @@ class EmbeddedRunner(JobRunner):
     """Takes the queued rows of the ``job`` table, in this process."""
 
     _wake: asyncio.Event | None = None
+    _mail_wake: asyncio.Event | None = None
 
     async def _run(self, work: JobWork, stopping: asyncio.Event) -> None:
         self._wake = asyncio.Event()
-        if self.works:
-            async with work.maker.begin() as session:
-                again, failed = await requeue_interrupted(session, now=self.clock())
-            if again or failed:
-                logger.warning("travaux interrompus : %d repris, %d en échec", again, failed)
+        self._mail_wake = asyncio.Event()
+        if not self.works:
+            self._up()
+            await stopping.wait()
+            return
+        async with work.maker.begin() as session:
+            again, failed = await requeue_interrupted(session, now=self.clock())
+        if again or failed:
+            logger.warning("travaux interrompus : %d repris, %d en échec", again, failed)
+        mailing = asyncio.ensure_future(self._send_mail(work, stopping, self._mail_wake))
         self._up()
+        try:
+            await self._take_jobs(work, stopping, self._wake)
+        finally:
+            mailing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await mailing
+
+    async def _take_jobs(self, work: JobWork, stopping: asyncio.Event, wake: asyncio.Event) -> None:
         while not stopping.is_set():
-            if self.works:
-                async with work.maker() as session:
-                    ids = await queued_job_ids(session)
-                for job_id in ids:
-                    running = asyncio.ensure_future(work.run(job_id))
-                    stop = asyncio.ensure_future(stopping.wait())
-                    await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
-                    stop.cancel()
-                    if stopping.is_set():
-                        running.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await running
-                        return
-            self._wake.clear()
-            waiters = {
-                asyncio.ensure_future(self._wake.wait()),
-                asyncio.ensure_future(stopping.wait()),
-            }
-            _, pending = await asyncio.wait(
-                waiters, timeout=self.settings.job_poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in pending:
-                waiter.cancel()
+            async with work.maker() as session:
+                ids = await queued_job_ids(session)
+            for job_id in ids:
+                running = asyncio.ensure_future(work.run(job_id))
+                stop = asyncio.ensure_future(stopping.wait())
+                await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
+                stop.cancel()
+                if stopping.is_set():
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
+                    return
+            await _either(wake, stopping, timeout=self.settings.job_poll_seconds)
+
+    async def _send_mail(self, work: JobWork, stopping: asyncio.Event, wake: asyncio.Event) -> None:
+        while not stopping.is_set():
+            wake.clear()
+            await work.send_mail()
+            await _either(wake, stopping, timeout=self.settings.mail_poll_seconds)
 
     async def _hand_over(self, job_id: int) -> None:
         if self._wake is not None:
             self._wake.set()
+
+    async def _hand_over_mail(self) -> None:
+        if self._mail_wake is not None:
+            self._mail_wake.set()
+
+
+async def _either(wake: asyncio.Event, stopping: asyncio.Event, *, timeout: float) -> None:
+    """Wait until ``wake`` or ``stopping`` is set, or ``timeout`` seconds; ``wake`` is cleared."""
+    waiters = {asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stopping.wait())}
+    _, pending = await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in pending:
+        waiter.cancel()
+    wake.clear()

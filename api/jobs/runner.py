@@ -7,9 +7,14 @@ sending heartbeats; on SQLite, which has one writing process, the **embedded run
 (:mod:`api.jobs.queue_sqlite`) takes queued rows in order and, when it starts, queues again
 what a previous run left running. In both, the ``job`` row is the truth a request follows.
 
-A service starts its runner when it starts if some job is unfinished, else at its first job;
-with ``ALLERVERS_JOBS_IN_SERVICE=false`` it only hands jobs over, and ``allervers run-jobs``
-runs them in a process of their own.
+The runner also sends the mail (:class:`api.mail.MailSender`): the service's sessions tell it
+(:meth:`JobRunner.mail_queued`) when a transaction that queued mail commits, and it looks again
+every ``ALLERVERS_MAIL_POLL_SECONDS`` for the retries; mail goes by its own worker, so a long
+plan never holds a sign-in link back.
+
+A service starts its runner when it starts if some job is unfinished or some mail unsent, else
+at its first job or mail; with ``ALLERVERS_JOBS_IN_SERVICE=false`` it only hands them over, and
+``allervers run-jobs`` runs them in a process of their own.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class JobRunner:
         self._stopping: asyncio.Event | None = None
         self._lock = threading.Lock()
         self._failure: BaseException | None = None
+        self._telling: set[asyncio.Task[None]] = set()
 
     @property
     def started(self) -> bool:
@@ -82,6 +88,26 @@ class JobRunner:
         if not self.started:
             await asyncio.to_thread(self.start)
         await self._in_runner(self._hand_over(job_id))
+
+    def mail_queued(self) -> None:
+        """Told, on the service's event loop, when a transaction that queued mail commits:
+        the mail is handed over without holding the request back."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # committed outside an event loop: the next look sends it
+            return
+        task = loop.create_task(self.send_mail())
+        self._telling.add(task)
+        task.add_done_callback(self._telling.discard)
+
+    async def send_mail(self) -> None:
+        """Have the due mail sent now (starting the runner if needed)."""
+        try:
+            if not self.started:
+                await asyncio.to_thread(self.start)
+            await self._in_runner(self._hand_over_mail())
+        except Exception:  # the mail stays queued: the next look sends it
+            logger.exception("envoi des courriels non déclenché")
 
     def serve_forever(self) -> None:
         """Run jobs in the calling (main) thread until SIGINT or SIGTERM (``allervers
@@ -123,12 +149,8 @@ class JobRunner:
     async def _life(self) -> None:
         self._stopping = asyncio.Event()
         engine = create_engine(self.settings.database_url)
-        try:
-            from api.app import build_placer  # the service's composition, built for this loop
-
-            placer = build_placer(self.settings, engine, clock=self.clock)
-            work = JobWork(engine, placer, self.settings.rule_settings(), clock=self.clock)
-            await self._run(work, self._stopping)
+        try:  # the service's composition, built for this loop
+            await self._run(JobWork.build(self.settings, engine, clock=self.clock), self._stopping)
         finally:
             await engine.dispose()
 
@@ -140,6 +162,9 @@ class JobRunner:
         raise NotImplementedError
 
     async def _hand_over(self, job_id: int) -> None:
+        raise NotImplementedError
+
+    async def _hand_over_mail(self) -> None:
         raise NotImplementedError
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.jobs.plans import run_plan
 from api.jobs.report import Reporter
+from api.mail import MailSender
+from api.settings import Settings
 from planner.clock import Clock
 from planner.db.jobs import (
     CAMPAIGN_PLAN,
@@ -46,16 +48,32 @@ class JobWork:
     """Runs jobs by kind; built once per runner, with the runner's engine."""
 
     def __init__(
-        self, engine: AsyncEngine, placer: VenuePlacer, rules: RuleSettings, *, clock: Clock
+        self,
+        engine: AsyncEngine,
+        placer: VenuePlacer,
+        rules: RuleSettings,
+        *,
+        mail: MailSender,
+        clock: Clock,
     ) -> None:
         self.maker = async_sessionmaker(engine, expire_on_commit=False)
         self.placer = placer
         self.rules = rules
+        self.mail = mail
         self.clock = clock
         self.kinds: dict[str, Callable[[Job], Awaitable[None]]] = {
             VENUE_IMPORT: self._venue_import,
             CAMPAIGN_PLAN: lambda job: run_plan(self, job),
         }
+
+    @classmethod
+    def build(cls, settings: Settings, engine: AsyncEngine, *, clock: Clock) -> JobWork:
+        """The work as the service composes it, on ``engine`` (the runner's, or a command's)."""
+        from api.app import build_placer  # the service's composition
+
+        placer = build_placer(settings, engine, clock=clock)
+        mail = MailSender(settings, engine, clock=clock)
+        return cls(engine, placer, settings.rule_settings(), mail=mail, clock=clock)
 
     async def run(self, job_id: int, *, retry: bool = False) -> None:
         """Claim and run one job (``retry``: its previous runner died); a failure is recorded
@@ -79,6 +97,13 @@ class JobWork:
             logger.exception("travail %d (%s) en échec", job.id, job.kind)
             async with self.maker.begin() as session:
                 await fail_job(session, job.id, FAILED_MESSAGE, now=self.clock())
+
+    async def send_mail(self) -> None:
+        """Send the due mail; a failure to read the outbox is logged (the next look retries)."""
+        try:
+            await self.mail.flush()
+        except Exception:
+            logger.exception("le facteur n'a pas pu lire la file des messages")
 
     async def _venue_import(self, job: Job) -> None:
         async with self.maker.begin() as session:

@@ -59,7 +59,9 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _smtp(settings: Settings, port: int) -> Settings:
+def _smtp(settings: Settings, port: int, *, poll: float = 60.0) -> Settings:
+    """Settings sending to ``port``; the runner looks for retries every ``poll`` seconds (new
+    mail must go at once, without waiting for a look)."""
     return Settings(
         database_url=settings.database_url,
         outbox_dir=settings.outbox_dir,
@@ -68,7 +70,7 @@ def _smtp(settings: Settings, port: int) -> Settings:
         smtp_starttls=False,
         smtp_from="allervers <ne-pas-repondre@test.invalid>",
         smtp_timeout=2.0,
-        mail_poll_seconds=0.1,
+        mail_poll_seconds=poll,
         public_url="https://allervers.example",
     )
 
@@ -134,32 +136,48 @@ def test_failing_server_keeps_the_message_for_later(
     settings: Settings, team: Team, reply: str | None
 ) -> None:
     """A server answering 4xx, or none listening, neither blocks the request nor loses the
-    message: it stays queued with its attempt and error, and goes once the server is back."""
+    message: it stays queued with its attempt and error, and the runner's next look sends it
+    once the server is back and the retry is due."""
     port = _free_port()
-    controller = None
-    if reply:
-        controller = Controller(Inbox(reply), hostname="127.0.0.1", port=port)
-        controller.start()
-    try:
-        with TestClient(app=create_app(_smtp(settings, port))) as client:
+    handler = Inbox()
+    with TestClient(app=create_app(_smtp(settings, port, poll=1.0))) as client:
+        controller = None
+        if reply:
+            controller = Controller(Inbox(reply), hostname="127.0.0.1", port=port)
+            controller.start()
+        try:
             status, took = _invite(client, team, team.adviser)
             _wait(lambda: _outbox(settings.database_url)[0][1] >= 1)
-    finally:
-        if controller:
-            controller.stop()
-    assert (status, took < 2.0) == (202, True)
-    assert _outbox(settings.database_url) == [("adviser@test.invalid", 1, False, True)]
-
-    handler = Inbox()
-    good = Controller(handler, hostname="127.0.0.1", port=port)
-    good.start()
-    try:
-        _force_due(settings.database_url)
-        with TestClient(app=create_app(_smtp(settings, port))):
+        finally:
+            if controller:
+                controller.stop()
+        kept = _outbox(settings.database_url)
+        good = Controller(handler, hostname="127.0.0.1", port=port)
+        good.start()
+        try:
+            _force_due(settings.database_url)
             _wait(lambda: len(handler.messages) == 1)
-    finally:
-        good.stop()
+        finally:
+            good.stop()
+    assert (status, took < 2.0) == (202, True)
+    assert kept == [("adviser@test.invalid", 1, False, True)]
     assert handler.messages[0]["To"] == "adviser@test.invalid"
+
+
+def test_mail_left_unsent_goes_when_the_service_starts(
+    settings: Settings, team: Team, inbox: tuple[Inbox, int]
+) -> None:
+    """Mail queued where no runner was told (a command, a stopped service) is sent when the
+    service starts, without waiting for a look."""
+    handler, port = inbox
+    closed = _free_port()
+    with TestClient(app=create_app(_smtp(settings, closed))) as client:
+        _invite(client, team, team.manager)
+        _wait(lambda: _outbox(settings.database_url)[0][1] >= 1)
+    _force_due(settings.database_url)
+    with TestClient(app=create_app(_smtp(settings, port))):
+        _wait(lambda: len(handler.messages) == 1)
+    assert _outbox(settings.database_url) == [("manager@test.invalid", 2, True, False)]
 
 
 def _force_due(url: str) -> None:
@@ -178,15 +196,19 @@ def _force_due(url: str) -> None:
 
 
 def test_without_smtp_host_mail_is_written_as_eml(settings: Settings, team: Team) -> None:
-    """With no SMTP host the message is a .eml file under the outbox directory."""
+    """With no SMTP host the message is a .eml file under the outbox directory; a second
+    message goes as soon as its request commits (the runner is told: its next look is a
+    minute away)."""
     local = Settings(
-        database_url=settings.database_url, outbox_dir=settings.outbox_dir, mail_poll_seconds=0.1
+        database_url=settings.database_url, outbox_dir=settings.outbox_dir, mail_poll_seconds=60
     )
     folder = Path(settings.outbox_dir)
     with TestClient(app=create_app(local)) as client:
         status, _ = _invite(client, team, team.manager)
         _wait(lambda: folder.exists() and len(list(folder.glob("*.eml"))) == 1)
-    (path,) = folder.glob("*.eml")
+        _invite(client, team, team.adviser)
+        _wait(lambda: len(list(folder.glob("*.eml"))) == 2, seconds=20)
+    path = folder / "000001.eml"
     message = message_from_bytes(path.read_bytes(), _class=EmailMessage, policy=policy.default)
     assert (status, path.name, message["To"], message["Subject"], message["From"]) == (
         202,
