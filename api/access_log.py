@@ -20,7 +20,13 @@ from api.head import HEAD
 
 logger = logging.getLogger("allervers.access")
 
-SECRET_AFTER = ("/feeds/staff/", "/invitation/", "/reinitialisation/")
+SECRET_AFTER = (
+    "/feeds/staff/",
+    "/invitation/",
+    "/reinitialisation/",
+    "/inscriptions/",
+    "/api/registrations/",
+)
 """Paths whose next segment is a secret (a credential in the address)."""
 RANDOM_SEGMENT = re.compile(r"[A-Za-z0-9_-]{20,}")
 """A segment as long and random as our secrets (ids and codes are far shorter)."""

@@ -47,9 +47,9 @@ from planner.access import Access
 from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
-from planner.db.outbox import MAIL_WAKER
 from planner.db.territory import TerritoryCache
 from planner.db.venues import VenuePlacer
+from planner.db.wake import WAKER
 
 
 def _version() -> str:
@@ -141,10 +141,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
 
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        # a transaction that queued mail tells the runner when it commits (planner.db.outbox)
-        session_config=AsyncSessionConfig(
-            expire_on_commit=False, info={MAIL_WAKER: runner.mail_queued}
-        ),
+        # a transaction that gave the runner work wakes it when it commits (planner.db.wake)
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={WAKER: runner.wake}),
         session_dependency_key="db_session",
         # pages answer a successful form with a 303 redirect: commit on 3xx too
         before_send_handler="autocommit_include_redirects",

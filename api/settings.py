@@ -15,6 +15,8 @@ from pathlib import Path
 
 from geo.providers import GEOCODER_NAMES
 from planner.db.engine import async_url
+from planner.db.registrations import Links
+from planner.registration import RegistrationRules
 from planner.session import EveningWindow, RuleSettings
 
 
@@ -122,6 +124,12 @@ class Settings:
     job_stalled_seconds: float = 30.0
     """PostgreSQL: a job whose worker sent no heartbeat for this long is retried (its process
     was killed)."""
+    registration_offer_hours: int = 48
+    """How long a freed place is held for the first person on a waiting list."""
+    registration_erase_after_days: int = 90
+    """Residents' names and contacts are erased this many days after their session."""
+    registration_reminder_hours: int = 48
+    """Registrants with an e-mail are reminded this many hours before the session."""
     invitation_hours: int = 72
     """How long an invitation link stays valid."""
     reset_hours: int = 2
@@ -174,6 +182,9 @@ class Settings:
             "job_stalled_seconds",
             "invitation_hours",
             "reset_hours",
+            "registration_offer_hours",
+            "registration_erase_after_days",
+            "registration_reminder_hours",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"ALLERVERS_{name.upper()} doit être positif.")
@@ -186,6 +197,15 @@ class Settings:
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+
+    def registration_links(self) -> Links:
+        """Where registrants' messages and pages point, and the registration rules."""
+        rules = RegistrationRules(
+            offer_hours=self.registration_offer_hours,
+            erase_after_days=self.registration_erase_after_days,
+            reminder_hours=self.registration_reminder_hours,
+        )
+        return Links(self.public_url, rules)
 
     def rule_settings(self) -> RuleSettings:
         """The booking rules' settings."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from planner.errors import InvalidInputError
+from planner.registration import WALK_IN_KINDS
 from planner.session import SessionKind, SessionStatus
 
 
@@ -32,6 +33,8 @@ class SessionInput:
     capacity: int | None = None
     description: str = ""
     internal_notes: str = ""
+    takes_registrations: bool = False
+    """Residents register on its public page (never for walk-in kinds)."""
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999
@@ -53,8 +56,19 @@ def check_session_input(data: SessionInput) -> None:
             errors[name] = (
                 f"année {moment.year} hors des années possibles ({FIRST_YEAR}–{LAST_YEAR})"
             )
+    if data.takes_registrations and data.kind in WALK_IN_KINDS:
+        errors["takes_registrations"] = (
+            "les permanences de quartier restent sans inscription : on y vient comme on est"
+        )
     if errors:
         raise InvalidInputError(errors)
+
+
+def check_capacity(capacity: int | None, venue_capacity: int | None) -> str | None:
+    """Why ``capacity`` does not fit the venue (French), or ``None``."""
+    if capacity is not None and venue_capacity is not None and capacity > venue_capacity:
+        return f"le lieu accueille {venue_capacity} personnes au plus"
+    return None
 
 
 def check_days(**days: date | None) -> None:

@@ -147,6 +147,9 @@ class Plan:
     partners: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
     capacity: int | None = None
+    registrants: int | None = None
+    """``None``: walk-in; a number: the session takes registrations, and that many demo
+    registrants (fictitious, phone numbers of the range reserved for fiction) hold places."""
 
 
 # where, venue, organisation, staff, partners, weekday, start, end, audiences
@@ -220,11 +223,12 @@ PLANS: tuple[Plan, ...] = (
          ("tous-publics",), 30),
     Plan("Femmes au RSA : l'emploi près de chez soi, 2e rencontre (démo)", INFO, "ft_am",
          "etouvie", ("h", "j"), (4, TUE, "14:00", "16:00", 0), (PUBLISHED,), ("cs_et",),
-         ("femmes", "allocataires-rsa"), 15),
+         ("femmes", "allocataires-rsa"), 15, 6),
     Plan("Forum employeurs de l'agence Roubaix-Centre (démo)", FORUM, "ft_rx", "ft_roubaix",
          ("f", "g"), (5, THU, "09:30", "12:30", 0), (PUBLISHED,), ("emp_log", "emp_sap", "e2c"),
-         ("demandeurs-emploi", "tous-publics"), 80),
+         ("demandeurs-emploi", "tous-publics"), 80, 78),
     # Friday to Saturday: a weekend's DST change (early Sunday) never falls inside it.
     Plan("Hackathon du contrat de ville (démo)", HACKATHON, "cl", "amiens_nord", ("l", "m"),
-         (6, FRI, "09:00", "18:00", 1), (PUBLISHED,), ("cs_et", "ft_am"), ("tous-publics",), 40),
+         (6, FRI, "09:00", "18:00", 1), (PUBLISHED,), ("cs_et", "ft_am"), ("tous-publics",), 40,
+         12),
 )  # fmt: skip

@@ -18,6 +18,16 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a session's ``.ics``)."""
+
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
     """One message to one person."""
 
@@ -25,14 +35,15 @@ class Mail:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
-def _when(instant: datetime) -> str:
+def when_text(instant: datetime) -> str:
     local = instant.astimezone(PARIS)
     return local.strftime("%d/%m/%Y à %H:%M")
 
 
-def _html(paragraphs: list[str], *, link: str, label: str) -> str:
+def html_page(paragraphs: list[str], *, link: str, label: str) -> str:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:2])
     rest = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[2:])
     return (
@@ -47,15 +58,15 @@ def invitation_mail(*, recipient: str, name: str, link: str, expires_at: datetim
         f"Bonjour {name},",
         "Vous êtes invité·e à utiliser allervers, le planificateur des actions « aller vers » "
         "dans les quartiers prioritaires. Choisissez votre mot de passe avec ce lien :",
-        f"Ce lien ne sert qu'une fois et expire le {_when(expires_at)}. Si vous n'attendiez pas "
-        "cette invitation, ignorez ce message.",
+        f"Ce lien ne sert qu'une fois et expire le {when_text(expires_at)}. "
+        "Si vous n'attendiez pas cette invitation, ignorez ce message.",
     ]
     text = f"{paragraphs[0]}\n\n{paragraphs[1]}\n{link}\n\n{paragraphs[2]}\n"
     return Mail(
         recipient=recipient,
         subject="Invitation à allervers : choisissez votre mot de passe",
         text=text,
-        html=_html(paragraphs, link=link, label="Choisir mon mot de passe"),
+        html=html_page(paragraphs, link=link, label="Choisir mon mot de passe"),
     )
 
 
@@ -65,7 +76,7 @@ def reset_mail(*, recipient: str, name: str, link: str, expires_at: datetime) ->
         f"Bonjour {name},",
         "Une demande de nouveau mot de passe a été faite pour votre compte allervers. "
         "Choisissez-en un nouveau avec ce lien :",
-        f"Ce lien ne sert qu'une fois et expire le {_when(expires_at)}. Si vous n'avez rien "
+        f"Ce lien ne sert qu'une fois et expire le {when_text(expires_at)}. Si vous n'avez rien "
         "demandé, ignorez ce message : votre mot de passe actuel reste valable.",
     ]
     text = f"{paragraphs[0]}\n\n{paragraphs[1]}\n{link}\n\n{paragraphs[2]}\n"
@@ -73,7 +84,7 @@ def reset_mail(*, recipient: str, name: str, link: str, expires_at: datetime) ->
         recipient=recipient,
         subject="allervers : choisir un nouveau mot de passe",
         text=text,
-        html=_html(paragraphs, link=link, label="Choisir un nouveau mot de passe"),
+        html=html_page(paragraphs, link=link, label="Choisir un nouveau mot de passe"),
     )
 
 
@@ -89,4 +100,11 @@ def render(mail: Mail, *, now: datetime, sender: str | None = None) -> EmailMess
     message["Message-ID"] = make_msgid(domain="allervers.invalid")
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        message.add_attachment(
+            attachment.content,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+        )
     return message

@@ -208,3 +208,35 @@ async def add_staff(
         return staff.id, {"Authorization": f"Bearer {token}"}
     finally:
         await engine.dispose()
+
+
+def book_forum(
+    client: httpx.Client,
+    team: Team,
+    venue: int,
+    *,
+    capacity: int | None,
+    days_ahead: int = 20,
+    takes_registrations: bool = True,
+) -> int:
+    """A published employer forum 9:00–12:00 (Paris) ``days_ahead`` days from today, booked by
+    the adviser with the partner through ``POST /api/sessions``, taking registrations; its id."""
+    start, end = evening(days_ahead, "09:00", "12:00")
+    answer = client.post(
+        "/api/sessions",
+        json={
+            "kind": "employer_forum",
+            "title": "Forum des métiers (test)",
+            "start": start,
+            "end": end,
+            "venue_id": venue,
+            "organisation_id": team.mission_locale,
+            "staff_ids": [team.adviser, team.partner],
+            "capacity": capacity,
+            "takes_registrations": takes_registrations,
+            "publish": True,
+        },
+        headers=team.headers("adviser"),
+    )
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["session"]["id"])

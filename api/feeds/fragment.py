@@ -13,6 +13,7 @@ from pathlib import Path
 import calendars.event
 import calendars.feed
 import planner.audiences
+import planner.registration
 import planner.session
 from calendars.event import (
     EventData,
@@ -24,6 +25,7 @@ from calendars.event import (
 )
 from planner.audiences import audience_label
 from planner.db.models import OutreachSession
+from planner.registration import places_text
 from planner.session import SESSION_KIND_LABELS, SessionKind
 
 
@@ -57,6 +59,9 @@ class Fragments:
                 for part in (
                     row.description,
                     f"Annulée : {row.cancel_reason}" if row.cancel_reason else "",
+                    f"Sur inscription : {places_text(row.capacity, row.places_taken)}"
+                    if row.takes_registrations and not row.cancel_reason
+                    else "",
                     "Organisé par "
                     + ", ".join(
                         [row.organisation.name, *(p.organisation.name for p in row.partners)]
@@ -88,7 +93,13 @@ def render_key(public_url: str, domain: str) -> str:
     that renders it, kind labels included (a deployment changing either renders every fragment
     again)."""
     digest = hashlib.sha256(f"{public_url}\n{domain}\n".encode())
-    for module in (calendars.event, calendars.feed, planner.session, planner.audiences):
+    for module in (
+        calendars.event,
+        calendars.feed,
+        planner.session,
+        planner.audiences,
+        planner.registration,
+    ):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()

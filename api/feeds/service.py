@@ -89,6 +89,10 @@ class FeedService:
         )
         return Feed.of(body, row.updated_at.replace(microsecond=0))
 
+    def public_ics(self, row: OutreachSession) -> bytes:
+        """A session's public calendar file (attached to registrants' messages)."""
+        return self.single(row, private=False).body
+
     def window(self, now: datetime) -> FeedWindow:
         """The rolling window of feeds at ``now``."""
         start, end = feed_window(now=now, back=self.back, ahead=self.ahead)

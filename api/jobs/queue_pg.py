@@ -17,11 +17,11 @@ starts, it queues again the rows left running that procrastinate no longer holds
 where procrastinate could not see it), then hands over the rows still queued (a service stopped
 between storing a job and handing it over), the queueing lock keeping each one queued once.
 
-Mail has a queue and a worker of its own (a plan may run for minutes; a sign-in link must not
-wait for it): a task that sends the due mail, handed over when a transaction that queued mail
-commits (queued once at a time), and the same work as a periodic task every
-``ALLERVERS_MAIL_POLL_SECONDS`` for the retries — procrastinate defers each period once across
-all processes.
+Tending (registrations' timed steps, then mail) has a queue and a worker of its own (a plan may
+run for minutes; a sign-in link must not wait for it): a task handed over when a transaction
+that gave it work commits (queued once at a time), and the same work as a periodic task every
+``ALLERVERS_MAIL_POLL_SECONDS`` (retries, offers running out, reminders) — procrastinate defers
+each period once across all processes.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from planner.db.jobs import queued_job_ids, requeue_interrupted
 logger = logging.getLogger("allervers.jobs")
 QUEUE = "allervers"
 TASK = "allervers.run_job"
-MAIL_QUEUE = "allervers-mail"
-MAIL_TASK = "allervers.send_mail"
-MAIL_RETRY_TASK = "allervers.retry_mail"
+TEND_QUEUE = "allervers-tend"
+TEND_TASK = "allervers.tend"
+TEND_PERIODIC_TASK = "allervers.tend_periodic"
 SCHEMA = "procrastinate"
 """The PostgreSQL schema holding procrastinate's tables and functions (migration ``0010``)."""
 
@@ -68,14 +68,14 @@ class ProcrastinateRunner(JobRunner):
         async def run_job(context: JobContext, job_id: int) -> None:
             await work.run(job_id, retry=context.job.attempts > 0)
 
-        @app.task(name=MAIL_TASK, queue=MAIL_QUEUE)
-        async def send_mail() -> None:
-            await work.send_mail()
+        @app.task(name=TEND_TASK, queue=TEND_QUEUE)
+        async def tend() -> None:
+            await work.tend()
 
-        @app.periodic(cron=mail_cron(self.settings.mail_poll_seconds), periodic_id="mail")
-        @app.task(name=MAIL_RETRY_TASK, queue=MAIL_QUEUE)
-        async def retry_mail(timestamp: int) -> None:
-            await work.send_mail()
+        @app.periodic(cron=tend_cron(self.settings.mail_poll_seconds), periodic_id="tend")
+        @app.task(name=TEND_PERIODIC_TASK, queue=TEND_QUEUE)
+        async def tend_periodic(timestamp: int) -> None:
+            await work.tend()
 
         return app
 
@@ -94,9 +94,9 @@ class ProcrastinateRunner(JobRunner):
             async with work.maker() as session:
                 for job_id in await queued_job_ids(session, limit=1000):
                     await self._hand_over(job_id)
-            await self._hand_over_mail()
+            await self._hand_over_tending()
             stalled = self.settings.job_stalled_seconds
-            workers = [self._worker(QUEUE, stalled), self._worker(MAIL_QUEUE, stalled)]
+            workers = [self._worker(QUEUE, stalled), self._worker(TEND_QUEUE, stalled)]
             self._up()
             while not stopping.is_set() and not any(worker.done() for worker in workers):
                 with contextlib.suppress(TimeoutError):
@@ -136,7 +136,7 @@ class ProcrastinateRunner(JobRunner):
     async def _retry_stalled(self, seconds: float) -> None:
         manager = self._procrastinate.job_manager
         try:
-            for queue in (QUEUE, MAIL_QUEUE):
+            for queue in (QUEUE, TEND_QUEUE):
                 for job in await manager.get_stalled_jobs(
                     queue=queue, seconds_since_heartbeat=seconds
                 ):
@@ -150,13 +150,13 @@ class ProcrastinateRunner(JobRunner):
         with contextlib.suppress(AlreadyEnqueued):
             await task.configure(queueing_lock=f"job-{job_id}").defer_async(job_id=job_id)
 
-    async def _hand_over_mail(self) -> None:
-        task = self._procrastinate.tasks[MAIL_TASK]
-        with contextlib.suppress(AlreadyEnqueued):  # one already queued sends this mail too
-            await task.configure(queueing_lock="mail").defer_async()
+    async def _hand_over_tending(self) -> None:
+        task = self._procrastinate.tasks[TEND_TASK]
+        with contextlib.suppress(AlreadyEnqueued):  # one already queued does this work too
+            await task.configure(queueing_lock="tend").defer_async()
 
 
-def mail_cron(seconds: float) -> str:
+def tend_cron(seconds: float) -> str:
     """A procrastinate cron (with its column of seconds) running every ``seconds`` (rounded,
     at least 1, at most 59: each minute restarts the count)."""
     return f"* * * * * */{min(max(round(seconds), 1), 59)}"

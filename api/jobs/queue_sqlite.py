@@ -4,9 +4,9 @@ Jobs are taken oldest first, one at a time (SQLite has one writer: two imports a
 only wait for each other). When it starts, the runner queues again what a previous run left
 running (or fails it after its last try, :func:`planner.db.jobs.requeue_interrupted`); a job
 handed over wakes it at once, and it also looks every ``ALLERVERS_JOB_POLL_SECONDS`` (jobs
-queued by another process, such as the service when ``allervers run-jobs`` runs them). Mail is
-sent beside the jobs, by a loop of its own: at once when told, else every
-``ALLERVERS_MAIL_POLL_SECONDS``.
+queued by another process, such as the service when ``allervers run-jobs`` runs them). Tending
+(registrations' timed steps, then mail) goes beside the jobs, by a loop of its own: at once
+when woken, else every ``ALLERVERS_MAIL_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ class EmbeddedRunner(JobRunner):
     """Takes the queued rows of the ``job`` table, in this process."""
 
     _wake: asyncio.Event | None = None
-    _mail_wake: asyncio.Event | None = None
+    _tend_wake: asyncio.Event | None = None
 
     async def _run(self, work: JobWork, stopping: asyncio.Event) -> None:
         self._wake = asyncio.Event()
-        self._mail_wake = asyncio.Event()
+        self._tend_wake = asyncio.Event()
         if not self.works:
             self._up()
             await stopping.wait()
@@ -39,14 +39,14 @@ class EmbeddedRunner(JobRunner):
             again, failed = await requeue_interrupted(session, now=self.clock())
         if again or failed:
             logger.warning("travaux interrompus : %d repris, %d en échec", again, failed)
-        mailing = asyncio.ensure_future(self._send_mail(work, stopping, self._mail_wake))
+        tending = asyncio.ensure_future(self._tend(work, stopping, self._tend_wake))
         self._up()
         try:
             await self._take_jobs(work, stopping, self._wake)
         finally:
-            mailing.cancel()
+            tending.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await mailing
+                await tending
 
     async def _take_jobs(self, work: JobWork, stopping: asyncio.Event, wake: asyncio.Event) -> None:
         while not stopping.is_set():
@@ -64,19 +64,19 @@ class EmbeddedRunner(JobRunner):
                     return
             await _either(wake, stopping, timeout=self.settings.job_poll_seconds)
 
-    async def _send_mail(self, work: JobWork, stopping: asyncio.Event, wake: asyncio.Event) -> None:
+    async def _tend(self, work: JobWork, stopping: asyncio.Event, wake: asyncio.Event) -> None:
         while not stopping.is_set():
             wake.clear()
-            await work.send_mail()
+            await work.tend()
             await _either(wake, stopping, timeout=self.settings.mail_poll_seconds)
 
     async def _hand_over(self, job_id: int) -> None:
         if self._wake is not None:
             self._wake.set()
 
-    async def _hand_over_mail(self) -> None:
-        if self._mail_wake is not None:
-            self._mail_wake.set()
+    async def _hand_over_tending(self) -> None:
+        if self._tend_wake is not None:
+            self._tend_wake.set()
 
 
 async def _either(wake: asyncio.Event, stopping: asyncio.Event, *, timeout: float) -> None:

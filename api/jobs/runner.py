@@ -7,10 +7,12 @@ sending heartbeats; on SQLite, which has one writing process, the **embedded run
 (:mod:`api.jobs.queue_sqlite`) takes queued rows in order and, when it starts, queues again
 what a previous run left running. In both, the ``job`` row is the truth a request follows.
 
-The runner also sends the mail (:class:`api.mail.MailSender`): the service's sessions tell it
-(:meth:`JobRunner.mail_queued`) when a transaction that queued mail commits, and it looks again
-every ``ALLERVERS_MAIL_POLL_SECONDS`` for the retries; mail goes by its own worker, so a long
-plan never holds a sign-in link back.
+The runner also tends (:meth:`api.jobs.work.JobWork.tend`): the registrations' timed steps,
+then the mail (:class:`api.mail.MailSender`). The service's sessions wake it
+(:meth:`JobRunner.wake`, :mod:`planner.db.wake`) when a transaction that gave it such work
+commits (mail queued, a session with registrants moved), and it looks again every
+``ALLERVERS_MAIL_POLL_SECONDS`` (retries, offers running out, reminders); tending goes by its
+own worker, so a long plan never holds a sign-in link back.
 
 A service starts its runner when it starts if some job is unfinished or some mail unsent, else
 at its first job or mail; with ``ALLERVERS_JOBS_IN_SERVICE=false`` it only hands them over, and
@@ -89,25 +91,25 @@ class JobRunner:
             await asyncio.to_thread(self.start)
         await self._in_runner(self._hand_over(job_id))
 
-    def mail_queued(self) -> None:
-        """Told, on the service's event loop, when a transaction that queued mail commits:
-        the mail is handed over without holding the request back."""
+    def wake(self) -> None:
+        """Told, on the service's event loop, when a transaction that gave the runner work
+        commits: tending is handed over without holding the request back."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # committed outside an event loop: the next look sends it
             return
-        task = loop.create_task(self.send_mail())
+        task = loop.create_task(self.tend_now())
         self._telling.add(task)
         task.add_done_callback(self._telling.discard)
 
-    async def send_mail(self) -> None:
-        """Have the due mail sent now (starting the runner if needed)."""
+    async def tend_now(self) -> None:
+        """Have the runner tend now (starting it if needed)."""
         try:
             if not self.started:
                 await asyncio.to_thread(self.start)
-            await self._in_runner(self._hand_over_mail())
-        except Exception:  # the mail stays queued: the next look sends it
-            logger.exception("envoi des courriels non déclenché")
+            await self._in_runner(self._hand_over_tending())
+        except Exception:  # the work stays in the database: the next look does it
+            logger.exception("le service des travaux n'a pas pu être réveillé")
 
     def serve_forever(self) -> None:
         """Run jobs in the calling (main) thread until SIGINT or SIGTERM (``allervers
@@ -164,7 +166,7 @@ class JobRunner:
     async def _hand_over(self, job_id: int) -> None:
         raise NotImplementedError
 
-    async def _hand_over_mail(self) -> None:
+    async def _hand_over_tending(self) -> None:
         raise NotImplementedError
 
 

@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.feeds.service import FeedService
 from api.jobs.plans import run_plan
 from api.jobs.report import Reporter
 from api.mail import MailSender
@@ -33,6 +35,8 @@ from planner.db.jobs import (
     requeue_job,
 )
 from planner.db.models import Job, Staff
+from planner.db.registration_sweep import sweep
+from planner.db.registrations import Ics, Links
 from planner.db.tokens import caller_of
 from planner.db.venue_import import import_venues
 from planner.db.venues import VenuePlacer
@@ -54,12 +58,14 @@ class JobWork:
         rules: RuleSettings,
         *,
         mail: MailSender,
+        tending: Tending,
         clock: Clock,
     ) -> None:
         self.maker = async_sessionmaker(engine, expire_on_commit=False)
         self.placer = placer
         self.rules = rules
         self.mail = mail
+        self.tending = tending
         self.clock = clock
         self.kinds: dict[str, Callable[[Job], Awaitable[None]]] = {
             VENUE_IMPORT: self._venue_import,
@@ -73,7 +79,9 @@ class JobWork:
 
         placer = build_placer(settings, engine, clock=clock)
         mail = MailSender(settings, engine, clock=clock)
-        return cls(engine, placer, settings.rule_settings(), mail=mail, clock=clock)
+        tending = Tending(settings.registration_links(), FeedService(settings).public_ics)
+        rules = settings.rule_settings()
+        return cls(engine, placer, rules, mail=mail, tending=tending, clock=clock)
 
     async def run(self, job_id: int, *, retry: bool = False) -> None:
         """Claim and run one job (``retry``: its previous runner died); a failure is recorded
@@ -98,8 +106,15 @@ class JobWork:
             async with self.maker.begin() as session:
                 await fail_job(session, job.id, FAILED_MESSAGE, now=self.clock())
 
-    async def send_mail(self) -> None:
-        """Send the due mail; a failure to read the outbox is logged (the next look retries)."""
+    async def tend(self) -> None:
+        """What the runner does when told and every ``ALLERVERS_MAIL_POLL_SECONDS``: the
+        registrations' timed steps (offers passing on, reminders, changes told, erasure), then
+        the due mail. A failure is logged; the next round tries again."""
+        tending = self.tending
+        try:
+            await sweep(self.maker, links=tending.links, ics=tending.ics, now=self.clock())
+        except Exception:
+            logger.exception("les étapes des inscriptions n'ont pas pu être faites")
         try:
             await self.mail.flush()
         except Exception:
@@ -135,6 +150,14 @@ class JobWork:
             await reporter.drain()
             row = await session.get_one(Job, job.id, populate_existing=True)
             finish_job(row, report_result(report), now=self.clock())
+
+
+@dataclass(frozen=True, slots=True)
+class Tending:
+    """What the registrations' timed steps need: links and rules, the sessions' calendars."""
+
+    links: Links
+    ics: Ics
 
 
 def report_result(report: Any) -> dict[str, Any]:

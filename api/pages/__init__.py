@@ -13,6 +13,8 @@ from api.pages import (
     home,
     my_calendar,
     public_session,
+    registrants,
+    registration,
     session,
     signin,
     venues,
@@ -31,6 +33,8 @@ ROUTERS = [
     campaigns.router,
     venues.router,
     public_session.router,
+    registration.router,
+    registrants.router,
 ]
 
 __all__ = ["ROUTERS"]

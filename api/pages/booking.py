@@ -10,18 +10,18 @@ The page posts to itself (it works without JavaScript); htmx posts the same form
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_choices import choices, prefill
 from api.pages.booking_form import FIELDS, BookingForm, form_field, read_booking_form
+from api.pages.form_values import FormData
 from planner.access import Access, require_booker
 from planner.db import booking, session_queries
 from planner.db.booking_check import Verdict, check_booking
@@ -33,8 +33,6 @@ from planner.rules_text import distance
 from planner.session import Notice, Violation
 
 SIGN_IN = "/connexion?suivant=/reserver"
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-FormData = Annotated[dict[str, Any], Form]
 
 
 async def venue_zone(db_session: DbSession, data: dict[str, Any]) -> ZoneInfo:

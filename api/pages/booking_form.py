@@ -37,6 +37,7 @@ FIELDS = (
     "partner_ids",
     "audiences",
     "capacity",
+    "takes_registrations",
     "description",
     "internal_notes",
     "count",
@@ -85,6 +86,7 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
     values["partner_ids"] = many(data, "partner_ids")
     values["audiences"] = many(data, "audiences")
     values["publish"] = one(data, "publish") == "oui"
+    values["takes_registrations"] = one(data, "takes_registrations") == "oui"
     return values
 
 
@@ -128,6 +130,7 @@ def read_booking_form(data: dict[str, Any], *, organisation_id: int, zone: ZoneI
         "partner_ids": [_number(v) for v in values["partner_ids"]],
         "audiences": values["audiences"],
         "capacity": capacity,
+        "takes_registrations": values["takes_registrations"],
         "description": values["description"],
         "internal_notes": values["internal_notes"],
         "publish": values["publish"],

@@ -5,17 +5,16 @@ publish its sessions in one action — through the services behind ``/api/campai
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
 from api.pages.base import VIEWER, Viewer, page
-from api.pages.form_values import many, one
+from api.pages.form_values import FormData, many, one
 from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
 from planner.access import Access
 from planner.clock import PARIS
@@ -24,7 +23,6 @@ from planner.db.campaign_publish import publish_plan
 from planner.db.plan_service import compute_plan
 from planner.errors import InvalidInputError, PermissionDeniedError
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SIGN_IN = "/connexion?suivant=/campagnes"
 FIELDS = ("name", "department", "first_day", "last_day", "organisations", "time_limit_s")
 

@@ -3,7 +3,14 @@ its value)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
+FormData = Annotated[dict[str, Any], URL_ENCODED]
+"""A posted form's fields, by name (what page handlers take as ``data``)."""
 
 
 def one(data: dict[str, Any], name: str) -> str:

@@ -3,11 +3,9 @@ without booking it, with its outcome — the service behind ``POST /api/sessions
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from api.deps import CallerDep, DbSession, Now, Rules
@@ -15,7 +13,7 @@ from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking import venue_zone
 from api.pages.booking_choices import choices
 from api.pages.booking_form import form_field, read_booking_form
-from api.pages.form_values import one
+from api.pages.form_values import FormData, one
 from api.pages.session_view import OUTCOME_LABELS
 from planner.access import Access, require_held_session_recorder
 from planner.booking_input import OutcomeInput
@@ -23,7 +21,6 @@ from planner.db.held_session import record_held_session
 from planner.db.models import Staff
 from planner.errors import BookingRefusedError, InvalidInputError
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SIGN_IN = "/connexion?suivant=/agenda/seances/tenue"
 
 

@@ -9,30 +9,31 @@ Each form posts to the service behind the matching API route (``PATCH /api/sessi
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.deps import CallerDep, DbSession, Now, Retention, Rules
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_choices import choices
 from api.pages.booking_form import form_field
-from api.pages.form_values import many, one
+from api.pages.form_values import FormData, many, one
 from api.pages.session_view import DONE, session_context
 from planner.access import Access, SessionView, may_change_session, may_read_history
+from planner.access.registrations import may_see_registrations
 from planner.booking_input import OutcomeInput
-from planner.db import session_changes, session_queries
+from planner.db import registrants, session_changes, session_queries
 from planner.db.access_sql import load_facts
 from planner.db.models import Staff
 from planner.db.session_history import session_history
 from planner.errors import BookingRefusedError, InvalidInputError
+from planner.registration import ATTENDANCE
+from planner.registration import STATUS_LABELS as REGISTRATION_LABELS
 from planner.session import SessionStatus
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 COUNTS = ("people_met", "new_contacts", "job_offers", "immersions", "follow_ups")
 
 
@@ -75,6 +76,11 @@ async def _page(
         now=now,
         values=values,
     )
+    people = (
+        await registrants.list_registrations(db_session, session_id, caller=caller)
+        if row.takes_registrations and may_see_registrations(caller, facts)
+        else None
+    )
     problems = sum(len(v) for v in (errors or {}).values())
     if viewer is not None and context["can_move"]:
         groups = (await choices(db_session, viewer, rules))["people_groups"]
@@ -91,6 +97,10 @@ async def _page(
         error=f"Modification impossible : {problems} problème(s) à corriger." if problems else None,
         history=history,
         people_groups=groups,
+        registrants=people,
+        attendance_open=row.start_at <= now,
+        attendance_labels=ATTENDANCE,
+        registration_labels=REGISTRATION_LABELS,
         **context,
     )
 
@@ -205,7 +215,10 @@ async def edit_session(
     await session_queries.seen_session(
         db_session, session_id, caller=caller, now=now, retention=retention
     )
-    values = {n: one(data, n) for n in ("title", "description", "internal_notes", "capacity")}
+    values: dict[str, Any] = {
+        n: one(data, n) for n in ("title", "description", "internal_notes", "capacity")
+    }
+    values["takes_registrations"] = one(data, "takes_registrations") == "oui"
     people = many(data, "staff_ids")
     errors: dict[str, list[str]] = {}
     if not values["title"]:
@@ -221,6 +234,7 @@ async def edit_session(
             "description": values["description"][:5000],
             "internal_notes": values["internal_notes"][:5000],
             "capacity": int(capacity) if capacity else None,
+            "takes_registrations": values["takes_registrations"],
             "staff_ids": [int(p) for p in people],
         }
         try:

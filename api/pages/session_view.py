@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planner.audiences import audience_label
 from planner.db.models import OutreachSession
 from planner.db.venues import list_venues
+from planner.registration import WALK_IN_KINDS, places_text
 from planner.rules_status import STATUS_LABELS
 from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
 
@@ -22,6 +23,7 @@ DONE = {
     "annulee": "Séance annulée.",
     "bilan": "Bilan enregistré.",
     "tenue": "Séance tenue enregistrée avec son bilan.",
+    "presences": "Présences enregistrées.",
 }
 """What the page says after each action."""
 OUTCOME_LABELS = {
@@ -93,7 +95,10 @@ async def session_context(
             "internal_notes": typed.get("internal_notes", row.internal_notes),
             "capacity": typed.get("capacity", "" if row.capacity is None else str(row.capacity)),
             "staff_ids": typed.get("staff_ids", [str(s.staff_id) for s in row.staff]),
+            "takes_registrations": typed.get("takes_registrations", row.takes_registrations),
         },
+        "walk_in": SessionKind(row.kind) in WALK_IN_KINDS,
+        "places": places_text(row.capacity, row.places_taken),
         "outcome_labels": OUTCOME_LABELS,
         "outcome": {
             name: typed.get(name, "" if outcome is None else str(getattr(outcome, name)))

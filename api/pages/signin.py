@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.deps import AppSettings, DbSession, Now
 from api.pages.base import VIEWER, Viewer, client_address, local_path, page
+from api.pages.form_values import URL_ENCODED
 from planner.access import Access
 from planner.db import accounts
 from planner.errors import (
@@ -54,9 +54,6 @@ class PasswordForm:
     confirmation: str = ""
 
 
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
 @get("/connexion", opt={"access": Access.ANYONE}, include_in_schema=False)
 async def sign_in_page(viewer: Viewer, suivant: FromQuery[str | None] = None) -> Template:
     """The sign-in form."""
@@ -74,7 +71,7 @@ async def sign_in(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     now: Now,
-    data: Annotated[SignInForm, Form],
+    data: Annotated[SignInForm, URL_ENCODED],
 ) -> Redirect | Template:
     """Check the e-mail and password; on success the browser session holds the person."""
     try:
@@ -126,7 +123,7 @@ async def forgot(
     now: Now,
     settings: AppSettings,
     viewer: Viewer,
-    data: Annotated[EmailForm, Form],
+    data: Annotated[EmailForm, URL_ENCODED],
 ) -> Template:
     """Mail a reset link if the account exists; the answer is the same either way."""
     await accounts.request_reset(
@@ -211,7 +208,7 @@ async def invitation(
     db_session: DbSession,
     now: Now,
     secret: FromPath[str],
-    data: Annotated[PasswordForm, Form],
+    data: Annotated[PasswordForm, URL_ENCODED],
 ) -> Redirect | Template:
     """Set the password with the invitation link (once), and sign the person in."""
     return await _set_password(
@@ -238,7 +235,7 @@ async def reset(
     db_session: DbSession,
     now: Now,
     secret: FromPath[str],
-    data: Annotated[PasswordForm, Form],
+    data: Annotated[PasswordForm, URL_ENCODED],
 ) -> Redirect | Template:
     """Set a new password with the reset link (once); other sessions end; sign in."""
     return await _set_password(request, db_session, secret, data, purpose=accounts.RESET, now=now)

@@ -9,15 +9,15 @@ unknown address is said by the address field, and nothing is saved until the ven
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Router, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from api.deps import CallerDep, DbSession, Now, Placer
 from api.pages.base import VIEWER, Viewer, local_path, page
+from api.pages.form_values import FormData
 from api.pages.venue_form import ON_MAP, PLACE, blank, field_of, kinds, read_venue_form
 from geo.geocoding import GeocoderUnavailableError
 from planner.access import Access
@@ -34,7 +34,6 @@ from planner.errors import (
 
 SIGN_IN = "/connexion?suivant="
 NEW = "/lieux/nouveau"
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _short(text: str) -> bool:
@@ -138,7 +137,7 @@ async def create_from_page(
     caller: CallerDep,
     placer: Placer,
     now: Now,
-    data: Form,
+    data: FormData,
 ) -> Template | Redirect:
     """Create the venue and go on (303); otherwise the form again (422, nothing saved) with
     every error by its field, the geocoder's proposals to choose from, or the map to place it."""

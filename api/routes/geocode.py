@@ -19,13 +19,20 @@ async def geocode(
     q: Annotated[str, QueryParameter(min_length=3, max_length=300, description="Adresse.")],
     limit: Annotated[int, QueryParameter(ge=1, le=20, description="Nombre maximal.")] = 5,
 ) -> list[CandidateOut]:
-    """Ranked candidates (label, point, commune, QPV holding the point, score, provider).
+    """Ranked candidates (label, point, commune, QPV holding the point, score, provider); a
+    commune-level candidate (its town hall's point) carries no QPV: its point says nothing of
+    the quarter the address is in.
 
     An empty list when nothing matches; 503 problem with Retry-After when no provider answers.
     """
     candidates = await placer.geocoding.geocode(q, limit=limit)
     territory = await placer.territory.get(db_session)
-    return [candidate_out(c, territory.qpvs.locate(c.lon, c.lat)) for c in candidates]
+    return [
+        candidate_out(
+            c, None if c.precision == "municipality" else territory.qpvs.locate(c.lon, c.lat)
+        )
+        for c in candidates
+    ]
 
 
 router = Router(path="/api/geocode", route_handlers=[geocode], tags=["lieux"])

@@ -7,9 +7,7 @@ figures were computed on the exact data.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -21,7 +19,7 @@ from shapely.geometry import mapping
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus
 from planner.db.coverage_values import Coverage, Figures, QpvCoverage
-from planner.spreadsheet import safe_cell
+from planner.spreadsheet import spreadsheet_csv
 
 DISPLAY_TOLERANCE_DEG = 0.0003
 """Simplification tolerance in degrees (about 30 m east-west, 33 m north-south here)."""
@@ -229,33 +227,27 @@ def _text(value: date | datetime | int | None) -> str:
 
 def coverage_csv(coverage: Coverage) -> bytes:
     """The per-QPV table as ``;``-separated UTF-8 with a byte-order mark (for spreadsheets)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for q in coverage.qpvs:
-        f = q.figures
-        writer.writerow(
-            safe_cell(cell)
-            for cell in (
-                q.code,
-                q.name,
-                q.department_code,
-                ", ".join(q.communes),
-                STATUS_LABELS[q.status],
-                f.sessions,
-                _decimal(f.session_hours),
-                _decimal(f.staff_hours),
-                q.organisations,
-                _text(q.first_session),
-                _text(q.last_session),
-                _text(q.days_since_last),
-                q.next_session.astimezone(PARIS).isoformat(timespec="minutes")
-                if q.next_session
-                else "",
-                f.people_met,
-                f.new_contacts,
-                f.job_offers,
-                f.immersions,
-            )
-        )
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheet_csv(CSV_COLUMNS, (_csv_row(q) for q in coverage.qpvs))
+
+
+def _csv_row(q: QpvCoverage) -> tuple[object, ...]:
+    f = q.figures
+    return (
+        q.code,
+        q.name,
+        q.department_code,
+        ", ".join(q.communes),
+        STATUS_LABELS[q.status],
+        f.sessions,
+        _decimal(f.session_hours),
+        _decimal(f.staff_hours),
+        q.organisations,
+        _text(q.first_session),
+        _text(q.last_session),
+        _text(q.days_since_last),
+        q.next_session.astimezone(PARIS).isoformat(timespec="minutes") if q.next_session else "",
+        f.people_met,
+        f.new_contacts,
+        f.job_offers,
+        f.immersions,
+    )

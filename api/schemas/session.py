@@ -18,6 +18,7 @@ from planner.booking_input import OutcomeInput, SessionInput
 from planner.db.booking_check import Verdict
 from planner.db.models import OutreachSession
 from planner.errors import NotFoundError
+from planner.registration import places_left
 from planner.session import SESSION_KIND_LABELS, Notice, SessionKind, SessionStatus, Violation
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -46,6 +47,8 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Annotated[int, msgspec.Meta(ge=0)] | None = None
     description: Text = ""
     internal_notes: Text = ""
+    takes_registrations: bool = False
+    """Residents register on its public page (forums, hackathons, info sessions, workshops)."""
     publish: bool = False
 
     def to_input(self) -> SessionInput:
@@ -64,6 +67,7 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
             capacity=self.capacity,
             description=self.description,
             internal_notes=self.internal_notes,
+            takes_registrations=self.takes_registrations,
         )
 
 
@@ -93,6 +97,7 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     capacity: Annotated[int, msgspec.Meta(ge=0)] | msgspec.UnsetType | None = msgspec.UNSET
     description: Text | msgspec.UnsetType = msgspec.UNSET
     internal_notes: Text | msgspec.UnsetType = msgspec.UNSET
+    takes_registrations: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class Cancellation(msgspec.Struct, forbid_unknown_fields=True):
@@ -172,6 +177,9 @@ class SessionOut(msgspec.Struct, frozen=True, omit_defaults=True):
     qpvs: list[str]
     audiences: list[str]
     capacity: int | None
+    takes_registrations: bool
+    places_left: int | None
+    """Places not yet taken by registrants (``None``: no limit); 0: full, a waiting list."""
     status: str
     cancel_reason: str | None
     revision: int
@@ -218,6 +226,8 @@ def session_out(row: OutreachSession, *, private: bool) -> SessionOut:
         qpvs=[q.qpv_code for q in row.qpvs],
         audiences=[a.tag for a in row.audiences],
         capacity=row.capacity,
+        takes_registrations=row.takes_registrations,
+        places_left=places_left(row.capacity, row.places_taken),
         status=row.status,
         cancel_reason=row.cancel_reason,
         revision=row.revision,

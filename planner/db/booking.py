@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller, require_session_editor
-from planner.booking_input import SessionInput, check_session_input
+from planner.booking_input import SessionInput, check_capacity, check_session_input
 from planner.db.audit import audited
 from planner.db.booking_conflicts import judge, lock_bookings
 from planner.db.models import (
@@ -98,6 +98,8 @@ async def resolve_parts(session: AsyncSession, data: SessionInput) -> Parts:
             errors["qpv_codes"] = "QPV inconnu(s) : " + ", ".join(sorted(set(qpv_codes) - known))
     elif venue is not None:
         qpv_codes = tuple(sorted(s.qpv_code for s in venue.served))
+    if venue is not None and (too_many := check_capacity(data.capacity, venue.capacity)):
+        errors["capacity"] = too_many
     if errors or venue is None or organisation is None:
         raise InvalidInputError(errors)
     return Parts(venue, organisation, staff, partners, qpv_codes)
@@ -141,6 +143,7 @@ def session_row(
         venue_id=parts.venue.id,
         organisation_id=parts.organisation.id,
         capacity=data.capacity,
+        takes_registrations=data.takes_registrations,
         status=booking.status.value,
         published_at=now if booking.status is SessionStatus.PUBLISHED else None,
         revision=0,

@@ -33,6 +33,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
+from planner.db.registrations import Links, register
 from planner.db.session_changes import change_status, record_outcome
 from planner.db.venues import VenueInput, VenuePlacer, create_venue, update_venue
 from planner.demo_data import (
@@ -52,6 +53,7 @@ from planner.demo_data import (
     Slot,
 )
 from planner.errors import ConflictError
+from planner.registration import RegistrationInput, RegistrationRules
 from planner.rules import series_starts
 from planner.session import (
     Role,
@@ -167,6 +169,7 @@ class _Loader:
             partner_ids=tuple(self.organisations[k] for k in plan.partners),
             audiences=plan.audiences,
             capacity=plan.capacity,
+            takes_registrations=plan.registrants is not None,
             description=DESCRIPTIONS[plan.kind],
             internal_notes="Séance fictive du jeu de démonstration.",
         )
@@ -193,6 +196,8 @@ class _Loader:
                 session, row.id, PUBLISHED, caller=caller, settings=rules, now=published_at
             )
             self.notices += len(published.notices)  # the rules judged it again, with all around
+            if plan.registrants and not past:
+                await self.register(row.id, plan.registrants)
             if isinstance(fate, Cancelled):
                 await change_status(
                     session,
@@ -207,6 +212,21 @@ class _Loader:
                 # The outcome is typed in the next morning (or now, if that is sooner).
                 recorded_at = min(row.end_at + timedelta(hours=14), self.now)
                 await record_outcome(session, row.id, fate, caller=caller, now=recorded_at)
+
+    async def register(self, session_id: int, count: int) -> None:
+        """``count`` fictitious residents register, by phone (no mail is sent to them)."""
+        links = Links("", RegistrationRules())
+        for number in range(1, count + 1):
+            person = RegistrationInput(
+                first_name=f"Participant·e de démonstration {number}",
+                email=None,
+                phone=f"063998{number:04d}",  # the range ARCEP reserves for fiction
+                needs=None,
+                consent=True,
+            )
+            await register(
+                self.session, session_id, person, links=links, ics=lambda row: b"", now=self.now
+            )
 
 
 INVITED = ("a", "l", "p")

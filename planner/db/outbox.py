@@ -5,10 +5,7 @@ so a message exists only if the change that caused it commits. A sender (``api/m
 claims due messages (a short lease, so two workers never send the same one), delivers them and
 records the outcome; a failed attempt keeps the message with its error, to be retried later
 with an exponential backoff. Nothing is ever deleted here: a sent message keeps ``sent_at``.
-
-A session whose ``info`` holds a :data:`MAIL_WAKER` (the service's sessions hold the job
-runner's) calls it when a transaction that queued mail commits, so the sender starts at once
-instead of at its next look.
+Queuing mail wakes the job runner once the transaction commits (:mod:`planner.db.wake`).
 """
 
 from __future__ import annotations
@@ -16,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from planner.db.models import OutboxMail
+from planner.db.wake import wake_after_commit
 from planner.messages import Mail, render
 
 CLAIM_LEASE = timedelta(minutes=5)
@@ -29,9 +26,6 @@ FIRST_RETRY = timedelta(seconds=30)
 """Wait after the first failed attempt; doubled after each further failure…"""
 LONGEST_RETRY = timedelta(hours=1)
 """…up to this."""
-MAIL_WAKER = "allervers.mail_waker"
-"""Key, in a session's ``info``, of a callable told when a transaction that queued mail commits."""
-_QUEUED = "allervers.mail_queued"
 
 
 async def queue_mail(session: AsyncSession, mail: Mail, *, now: datetime) -> OutboxMail:
@@ -47,19 +41,8 @@ async def queue_mail(session: AsyncSession, mail: Mail, *, now: datetime) -> Out
     )
     session.add(row)
     await session.flush()
-    session.info[_QUEUED] = True
+    wake_after_commit(session)
     return row
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_sender(session: Session) -> None:
-    if session.info.pop(_QUEUED, False) and (waker := session.info.get(MAIL_WAKER)) is not None:
-        waker()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_queued(session: Session) -> None:
-    session.info.pop(_QUEUED, None)
 
 
 async def due_mail_ids(session: AsyncSession, *, now: datetime, limit: int = 20) -> Sequence[int]:

@@ -24,8 +24,10 @@ from planner.db.audit import audited
 from planner.db.booking import Booked, new_booking, resolve_parts, saved, session_row
 from planner.db.booking_conflicts import judge, lock_bookings
 from planner.db.models import Organisation, OutreachSession, SessionOutcome
+from planner.db.registrations import check_registered
 from planner.db.session_queries import get_session
 from planner.db.session_values import as_booking, outcome_snapshot, snapshot
+from planner.db.wake import wake_after_commit
 from planner.errors import BookingRefusedError, InvalidInputError, NotFoundError
 from planner.rules import check_editable, check_transition
 from planner.session import Notice, RuleSettings, SessionKind, SessionStatus
@@ -69,8 +71,11 @@ async def update_session(
         capacity=changes.get("capacity", row.capacity),
         description=changes.get("description", row.description),
         internal_notes=changes.get("internal_notes", row.internal_notes),
+        takes_registrations=changes.get("takes_registrations", row.takes_registrations),
     )
     check_session_input(data)
+    if "capacity" in changes or "takes_registrations" in changes:
+        await check_registered(session, row, data)
     parts = await resolve_parts(session, data)
     actor = require_session_editor(
         caller, organisation_id=data.organisation_id, assigned=data.staff_ids
@@ -97,6 +102,7 @@ async def update_session(
         "venue_id",
         "organisation_id",
         "capacity",
+        "takes_registrations",
     ):
         setattr(row, name, getattr(fresh, name))
     row.staff = fresh.staff
@@ -105,6 +111,8 @@ async def update_session(
     row.audiences = fresh.audiences
     if moved:
         row.revision += 1
+    if row.takes_registrations and (moved or "capacity" in changes):
+        wake_after_commit(session)  # registrants are told, places offered (the job runner)
     row.updated_by_id, row.updated_at = actor, now
     return await saved(
         session, row, actor=actor, action="update", before=before, notices=notices, now=now
@@ -146,6 +154,8 @@ async def change_status(
         row.published_at = now
     row.status = target.value
     row.revision += 1
+    if row.takes_registrations:
+        wake_after_commit(session)  # registrants are told (the job runner)
     row.updated_by_id, row.updated_at = actor, now
     return await saved(
         session, row, actor=actor, action=target.value, before=before, notices=notices, now=now

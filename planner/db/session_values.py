@@ -34,6 +34,7 @@ def snapshot(row: OutreachSession) -> dict[str, Any]:
         "qpvs": sorted(q.qpv_code for q in row.qpvs),
         "audiences": sorted(a.tag for a in row.audiences),
         "capacity": row.capacity,
+        "takes_registrations": row.takes_registrations,
         "cancel_reason": row.cancel_reason,
     }
 

@@ -120,7 +120,25 @@ def _plan_form(who: str, method: str) -> str | None:
     return _form(who, method) or "404|ok"
 
 
-FORMS = frozenset({_form, _sign_in, _own_token_form, _draft_form, _plan_form})
+def _unknown_link(who: str, method: str) -> str | None:
+    """A registration's personal link ``lien-inconnu`` leads nowhere (404), whoever asks; a
+    change sent without a body is refused before (400)."""
+    return "404|ok"
+
+
+def _draft_registrants(who: str, method: str) -> str | None:
+    """A session's registrants are for those who change it; others do not even see the
+    draft (404)."""
+    return None if who in CHANGES_DRAFT else "404"
+
+
+def _public_form(who: str, method: str) -> str | None:
+    """A resident's form (registration, personal link): CSRF first; then the draft or the
+    unknown link is a 404, or the empty form is refused."""
+    return _form(who, method) or "404|ok"
+
+
+FORMS = frozenset({_form, _sign_in, _own_token_form, _draft_form, _plan_form, _public_form})
 """Rules of the pages' forms, where the CSRF check answers before any access check."""
 
 RESOURCE_RULES: dict[tuple[str, str], Expect] = {
@@ -160,6 +178,20 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/agenda/seances/{session_id:int}/publication", "POST"): _draft_form,
     ("/agenda/seances/{session_id:int}/annulation", "POST"): _draft_form,
     ("/agenda/seances/{session_id:int}/bilan", "POST"): _draft_form,
+    ("/api/sessions/{session_id:int}/registrations", "GET"): _draft_registrants,
+    ("/api/sessions/{session_id:int}/registrations.csv", "GET"): _draft_registrants,
+    ("/agenda/seances/{session_id:int}/presences", "POST"): _draft_form,
+    ("/api/registrations/{secret:str}", "GET"): _unknown_link,
+    ("/api/registrations/{secret:str}", "PATCH"): _unknown_link,
+    ("/api/registrations/{secret:str}", "DELETE"): _unknown_link,
+    ("/api/registrations/{secret:str}/cancel", "POST"): _unknown_link,
+    ("/api/registrations/{secret:str}/accept", "POST"): _unknown_link,
+    ("/seances/{session_id:int}/inscription", "POST"): _public_form,
+    ("/inscriptions/{secret:str}", "GET"): _unknown_link,
+    ("/inscriptions/{secret:str}/modification", "POST"): _public_form,
+    ("/inscriptions/{secret:str}/annulation", "POST"): _public_form,
+    ("/inscriptions/{secret:str}/acceptation", "POST"): _public_form,
+    ("/inscriptions/{secret:str}/effacement", "POST"): _public_form,
 }
 """Answers the route's level alone does not give. Routes not listed here answer by level."""
 
@@ -199,6 +231,13 @@ PATHS = {
     "/campagnes/{campaign_id:int}/plans/{plan_id:int}/publication",
     "/api/campaigns/{campaign_id:int}/plans/{plan_id:int}/publish", "/lieux", "/lieux/nouveau",
     "/seances/{session_ref:str}", "/api/jobs/{job_id:int}",
+    "/api/sessions/{session_id:int}/registrations", "/api/registrations/{secret:str}",
+    "/api/registrations/{secret:str}/cancel", "/api/registrations/{secret:str}/accept",
+    "/seances/{session_id:int}/inscription", "/inscriptions/{secret:str}",
+    "/inscriptions/{secret:str}/modification", "/inscriptions/{secret:str}/annulation",
+    "/inscriptions/{secret:str}/acceptation", "/inscriptions/{secret:str}/effacement",
+    "/api/sessions/{session_id:int}/registrations.csv", "/api/sessions/{session_id:int}/attendance",
+    "/agenda/seances/{session_id:int}/presences", "/api/eligibility",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -283,6 +322,8 @@ def _url(path: str, values: dict[str, str], team: Team) -> str:
     url = re.sub(r"\{(\w+):\w+\}", lambda m: values[m.group(1)], path)
     if path == "/api/locate":
         return url + "?lat=49.9151&lon=2.2502"
+    if path == "/api/eligibility":
+        return url + "?address=2+place+Vauban+Amiens"
     if path == "/api/geocode":
         return url + "?q=Place+Vauban+Amiens"
     return url
@@ -340,5 +381,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 205
+MATRIX_SIZE = 8 * 236
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

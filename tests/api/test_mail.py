@@ -4,13 +4,11 @@ retries when the server fails — the request that queued the mail never waits."
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -23,69 +21,19 @@ from api.settings import Settings
 from planner.db.engine import create_engine
 from planner.db.models import OutboxMail
 from tests.conftest import Team
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it receives, or answering ``reply`` to DATA."""
-
-    def __init__(self, reply: str | None = None) -> None:
-        self.reply = reply
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        """Keep the message (or refuse it with ``reply``)."""
-        if self.reply:
-            return self.reply
-        parsed = message_from_bytes(envelope.content, _class=EmailMessage, policy=policy.default)
-        self.messages.append(parsed)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.smtp import Inbox, free_port, running_inbox, smtp_settings, wait_for
 
 
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on 127.0.0.1 and what it received."""
-    handler, port = Inbox(), _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
-
-
-def _smtp(settings: Settings, port: int, *, poll: float = 60.0) -> Settings:
-    """Settings sending to ``port``; the runner looks for retries every ``poll`` seconds (new
-    mail must go at once, without waiting for a look)."""
-    return Settings(
-        database_url=settings.database_url,
-        outbox_dir=settings.outbox_dir,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_starttls=False,
-        smtp_from="allervers <ne-pas-repondre@test.invalid>",
-        smtp_timeout=2.0,
-        mail_poll_seconds=poll,
-        public_url="https://allervers.example",
-    )
+    yield from running_inbox()
 
 
 def _invite(client: TestClient, team: Team, staff_id: int) -> tuple[int, float]:  # type: ignore[type-arg]
     started = time.monotonic()
     response = client.post(f"/api/staff/{staff_id}/invitation", headers=team.headers("admin"))
     return response.status_code, time.monotonic() - started
-
-
-def _wait(condition: Any, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "délai dépassé"
-        time.sleep(0.05)
 
 
 def _outbox(url: str) -> list[tuple[str, int, bool, bool]]:
@@ -110,10 +58,10 @@ def test_invitation_reaches_the_smtp_server(
     """The invitation arrives in French, text and HTML, From the configured sender, with the
     link to the invitation page; the outbox records it sent after one attempt."""
     handler, port = inbox
-    with TestClient(app=create_app(_smtp(settings, port))) as client:
+    with TestClient(app=create_app(smtp_settings(settings, port))) as client:
         status, _ = _invite(client, team, team.adviser)
-        _wait(lambda: len(handler.messages) == 1)
-        _wait(lambda: _outbox(settings.database_url)[0][2])
+        wait_for(lambda: len(handler.messages) == 1)
+        wait_for(lambda: _outbox(settings.database_url)[0][2])
     message = handler.messages[0]
     text = message.get_body(("plain",))
     html = message.get_body(("html",))
@@ -138,16 +86,16 @@ def test_failing_server_keeps_the_message_for_later(
     """A server answering 4xx, or none listening, neither blocks the request nor loses the
     message: it stays queued with its attempt and error, and the runner's next look sends it
     once the server is back and the retry is due."""
-    port = _free_port()
+    port = free_port()
     handler = Inbox()
-    with TestClient(app=create_app(_smtp(settings, port, poll=1.0))) as client:
+    with TestClient(app=create_app(smtp_settings(settings, port, poll=1.0))) as client:
         controller = None
         if reply:
             controller = Controller(Inbox(reply), hostname="127.0.0.1", port=port)
             controller.start()
         try:
             status, took = _invite(client, team, team.adviser)
-            _wait(lambda: _outbox(settings.database_url)[0][1] >= 1)
+            wait_for(lambda: _outbox(settings.database_url)[0][1] >= 1)
         finally:
             if controller:
                 controller.stop()
@@ -156,7 +104,7 @@ def test_failing_server_keeps_the_message_for_later(
         good.start()
         try:
             _force_due(settings.database_url)
-            _wait(lambda: len(handler.messages) == 1)
+            wait_for(lambda: len(handler.messages) == 1)
         finally:
             good.stop()
     assert (status, took < 2.0) == (202, True)
@@ -170,13 +118,13 @@ def test_mail_left_unsent_goes_when_the_service_starts(
     """Mail queued where no runner was told (a command, a stopped service) is sent when the
     service starts, without waiting for a look."""
     handler, port = inbox
-    closed = _free_port()
-    with TestClient(app=create_app(_smtp(settings, closed))) as client:
+    closed = free_port()
+    with TestClient(app=create_app(smtp_settings(settings, closed))) as client:
         _invite(client, team, team.manager)
-        _wait(lambda: _outbox(settings.database_url)[0][1] >= 1)
+        wait_for(lambda: _outbox(settings.database_url)[0][1] >= 1)
     _force_due(settings.database_url)
-    with TestClient(app=create_app(_smtp(settings, port))):
-        _wait(lambda: len(handler.messages) == 1)
+    with TestClient(app=create_app(smtp_settings(settings, port))):
+        wait_for(lambda: len(handler.messages) == 1)
     assert _outbox(settings.database_url) == [("manager@test.invalid", 2, True, False)]
 
 
@@ -205,9 +153,9 @@ def test_without_smtp_host_mail_is_written_as_eml(settings: Settings, team: Team
     folder = Path(settings.outbox_dir)
     with TestClient(app=create_app(local)) as client:
         status, _ = _invite(client, team, team.manager)
-        _wait(lambda: folder.exists() and len(list(folder.glob("*.eml"))) == 1)
+        wait_for(lambda: folder.exists() and len(list(folder.glob("*.eml"))) == 1)
         _invite(client, team, team.adviser)
-        _wait(lambda: len(list(folder.glob("*.eml"))) == 2, seconds=20)
+        wait_for(lambda: len(list(folder.glob("*.eml"))) == 2, seconds=20)
     path = folder / "000001.eml"
     message = message_from_bytes(path.read_bytes(), _class=EmailMessage, policy=policy.default)
     assert (status, path.name, message["To"], message["Subject"], message["From"]) == (

@@ -2,9 +2,10 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign, partnership, signin) over one declarative base (:mod:`planner.db.models.base`); this
-package re-exports every model, so that ``from planner.db.models import Venue`` works and
-importing the package puts every table in the metadata Alembic compares and creates.
+campaign, partnership, signin, registration) over one declarative base
+(:mod:`planner.db.models.base`); this package re-exports every model, so that
+``from planner.db.models import Venue`` works and importing the package puts every table in the
+metadata Alembic compares and creates.
 """
 
 from planner.db.models.base import NAMING_CONVENTION, Base
@@ -20,6 +21,7 @@ from planner.db.models.feed import FeedState, SessionFragment
 from planner.db.models.job import Job
 from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
+from planner.db.models.registration import Registration
 from planner.db.models.session import (
     AuditEntry,
     OutreachSession,
@@ -65,6 +67,7 @@ __all__ = [
     "Qpv",
     "QpvCommune",
     "QpvEpci",
+    "Registration",
     "SessionAudience",
     "SessionFragment",
     "SessionOutcome",

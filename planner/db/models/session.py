@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db.models.base import Base
@@ -35,6 +35,14 @@ class OutreachSession(Base):
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     capacity: Mapped[int | None] = mapped_column(Integer)
+    takes_registrations: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    """Residents register on its public page (forums, hackathons…; neighbourhood sessions stay
+    walk-in)."""
+    places_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Registrations holding a place (confirmed or offered), kept with the session: updating it
+    serialises registrations, and the feed shows the places left without another query."""
     status: Mapped[str] = mapped_column(String(16), index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

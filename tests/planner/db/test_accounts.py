@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
@@ -11,10 +9,9 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.db import accounts
-from planner.db.engine import create_engine
 from planner.db.models import OutboxMail
 from planner.errors import (
     AuthenticationError,
@@ -24,6 +21,7 @@ from planner.errors import (
     TooManyAttemptsError,
 )
 from tests.conftest import Team
+from tests.db import committed
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -32,18 +30,7 @@ BASE = "https://allervers.example"
 PASSWORD = "une phrase de passe assez longue"  # noqa: S105 - a test password
 
 
-def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one committed transaction on ``url``."""
-
-    async def go() -> T:
-        engine = create_engine(url)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as s, s.begin():
-                return await work(s)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
+_run = committed
 
 
 def _secret(link: str) -> str:
