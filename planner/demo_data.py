@@ -129,6 +129,17 @@ class Cancelled:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class AfterForum:
+    """What followed a past employer forum: how many of its registrants came, and the
+    immersions and hires (at its partner employers) that came of it."""
+
+    attended: int
+    immersions: int
+    hires: int
+    """Each under emplois francs (the demo's participants live in the QPV)."""
+
+
 Fate = OutcomeInput | SessionStatus | Cancelled
 """What becomes of a session: an outcome (completed), draft, published, or a cancellation."""
 
@@ -150,6 +161,8 @@ class Plan:
     registrants: int | None = None
     """``None``: walk-in; a number: the session takes registrations, and that many demo
     registrants (fictitious, phone numbers of the range reserved for fiction) hold places."""
+    after: AfterForum | None = None
+    """A past forum's attendance, immersions and hires."""
 
 
 # where, venue, organisation, staff, partners, weekday, start, end, audiences
@@ -197,7 +210,7 @@ PLANS: tuple[Plan, ...] = (
          ("f", "g"), (-3, THU, "09:30", "12:30", 0),
          (outcome(48, 11, 15, 3, 14, "Trois immersions de 3 jours (PMSMP) proposées ; une "
                   "embauche en emploi franc en vue."),), ("emp_log", "emp_sap", "e2c"),
-         ("demandeurs-emploi", "tous-publics"), 60),
+         ("demandeurs-emploi", "tous-publics"), 60, 52, AfterForum(41, 3, 1)),
     Plan("Journée de la créativité citoyenne (démo)", WORKSHOP, "cl", "amiens_nord", ("l", "m"),
          (-3, SAT, "09:00", "17:00", 0),
          (outcome(17, 8, 0, 0, 6, "Six idées de projet à accompagner."),), ("cs_et",),

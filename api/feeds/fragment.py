@@ -26,7 +26,7 @@ from calendars.event import (
 from planner.audiences import audience_label
 from planner.db.models import OutreachSession
 from planner.registration import places_text
-from planner.session import SESSION_KIND_LABELS, SessionKind
+from planner.session import SESSION_KIND_LABELS, SessionKind, SessionStatus
 
 
 def location_of(row: OutreachSession) -> str:
@@ -60,7 +60,7 @@ class Fragments:
                     row.description,
                     f"Annulée : {row.cancel_reason}" if row.cancel_reason else "",
                     f"Sur inscription : {places_text(row.capacity, row.places_taken)}"
-                    if row.takes_registrations and not row.cancel_reason
+                    if row.takes_registrations and row.status == SessionStatus.PUBLISHED
                     else "",
                     "Organisé par "
                     + ", ".join(

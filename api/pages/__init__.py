@@ -9,6 +9,7 @@ from api.pages import (
     booking,
     calendars,
     campaigns,
+    eligibility,
     held,
     home,
     my_calendar,
@@ -35,6 +36,7 @@ ROUTERS = [
     public_session.router,
     registration.router,
     registrants.router,
+    eligibility.router,
 ]
 
 __all__ = ["ROUTERS"]

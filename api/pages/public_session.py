@@ -77,6 +77,7 @@ async def public_page(
         registering=row.takes_registrations and closed is None,
         closed=closed if row.takes_registrations else None,
         places=places_text(row.capacity, row.places_taken),
+        taken=row.places_taken,
         full=row.capacity is not None and row.places_taken >= row.capacity,
         form=form or {},
         errors=problems,

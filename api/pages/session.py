@@ -21,17 +21,15 @@ from api.pages.base import VIEWER, Viewer, page
 from api.pages.booking_choices import choices
 from api.pages.booking_form import form_field
 from api.pages.form_values import FormData, many, one
+from api.pages.registrants import follow_up
 from api.pages.session_view import DONE, session_context
 from planner.access import Access, SessionView, may_change_session, may_read_history
-from planner.access.registrations import may_see_registrations
 from planner.booking_input import OutcomeInput
-from planner.db import registrants, session_changes, session_queries
+from planner.db import session_changes, session_queries
 from planner.db.access_sql import load_facts
 from planner.db.models import Staff
 from planner.db.session_history import session_history
 from planner.errors import BookingRefusedError, InvalidInputError
-from planner.registration import ATTENDANCE
-from planner.registration import STATUS_LABELS as REGISTRATION_LABELS
 from planner.session import SessionStatus
 
 COUNTS = ("people_met", "new_contacts", "job_offers", "immersions", "follow_ups")
@@ -76,11 +74,6 @@ async def _page(
         now=now,
         values=values,
     )
-    people = (
-        await registrants.list_registrations(db_session, session_id, caller=caller)
-        if row.takes_registrations and may_see_registrations(caller, facts)
-        else None
-    )
     problems = sum(len(v) for v in (errors or {}).values())
     if viewer is not None and context["can_move"]:
         groups = (await choices(db_session, viewer, rules))["people_groups"]
@@ -97,10 +90,7 @@ async def _page(
         error=f"Modification impossible : {problems} problème(s) à corriger." if problems else None,
         history=history,
         people_groups=groups,
-        registrants=people,
-        attendance_open=row.start_at <= now,
-        attendance_labels=ATTENDANCE,
-        registration_labels=REGISTRATION_LABELS,
+        **await follow_up(db_session, row, caller, facts, full=view is SessionView.FULL, now=now),
         **context,
     )
 

@@ -24,6 +24,8 @@ DONE = {
     "bilan": "Bilan enregistré.",
     "tenue": "Séance tenue enregistrée avec son bilan.",
     "presences": "Présences enregistrées.",
+    "immersion": "Immersion enregistrée.",
+    "embauche": "Embauche enregistrée.",
 }
 """What the page says after each action."""
 OUTCOME_LABELS = {

@@ -59,6 +59,11 @@ async def eligibility(
     named-place position, an unsure or ambiguous address is "cannot say", with why. 503 with
     Retry-After when no geocoder can answer."""
     require_caller(caller)
+    return await check_address(db_session, placer, address)
+
+
+async def check_address(db_session: DbSession, placer: Placer, address: str) -> EligibilityOut:
+    """The answer for ``address`` (the API route's and the staff page's)."""
     candidates = await placer.geocoding.geocode(address, limit=5)
     territory = await placer.territory.get(db_session)
     placed = [

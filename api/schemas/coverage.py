@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from api.schemas.funnel import FunnelOut, funnel_out
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus
 from planner.db.coverage_values import Coverage, Figures, QpvCoverage
@@ -99,6 +100,8 @@ class CoverageSummaryOut(msgspec.Struct, frozen=True):
     organisations: int
     gaps: list[str]
     double_counting: str
+    forums: FunnelOut
+    """After the employer forums held: registered, attended, immersions, hires (counts)."""
 
 
 class CoverageCollection(msgspec.Struct, frozen=True):
@@ -187,6 +190,7 @@ def coverage_collection(coverage: Coverage) -> CoverageCollection:
             organisations=summary.organisations,
             gaps=list(summary.gaps),
             double_counting=summary.note,
+            forums=funnel_out(summary.funnel),
         ),
     )
 

@@ -382,6 +382,14 @@
     return params.toString();
   }
 
+  function forums(f) {
+    if (!f || !f.forums) { return ""; }
+    return "<br>Forums employeurs (" + f.forums + ") : <strong>" + f.registered +
+      "</strong> inscrits → <strong>" + f.attended + "</strong> présents → <strong>" +
+      f.immersions + "</strong> immersions → <strong>" + f.hires + "</strong> embauches" +
+      (f.emplois_francs ? " (dont " + f.emplois_francs + " en emploi franc)" : "") + ".";
+  }
+
   function summarise(data) {
     var s = data.summary;
     var resume = $("resume");
@@ -396,7 +404,8 @@
       text(DAY.format(new Date(s.period.end))) + " : <strong>" + s.qpvs +
       "</strong> quartiers, <strong>" + NUMBER.format(100 * s.reached_share) +
       " %</strong> atteints, <strong>" + s.totals.sessions + "</strong> séances tenues, " +
-      NUMBER.format(s.totals.people_met) + " personnes rencontrées.<br>" + byStatus;
+      NUMBER.format(s.totals.people_met) + " personnes rencontrées.<br>" + byStatus +
+      forums(s.forums);
     resume.dataset.sessions = String(s.totals.sessions);
   }
 

@@ -33,6 +33,7 @@ from planner.coverage_status import CoverageStatus, coverage_status
 from planner.db.coverage_sql import (
     by_organisation,
     figures,
+    held_forums,
     held_sessions,
     serving,
     session_filters,
@@ -45,6 +46,7 @@ from planner.db.coverage_values import (
     Figures,
     QpvCoverage,
 )
+from planner.db.funnel import count_funnel
 from planner.db.models import (
     OutreachSession,
     Qpv,
@@ -53,6 +55,7 @@ from planner.db.models import (
     SessionQpv,
 )
 from planner.errors import InvalidInputError, PermissionDeniedError
+from planner.funnel import Funnel
 from planner.session import SessionStatus
 
 
@@ -146,10 +149,13 @@ async def compute_coverage(
                 status=coverage_status(days, code in planned, filters.lapsed_after_days),
             )
         )
-    return Coverage(filters, reference, tuple(qpvs), _summary(qpvs, totals_row))
+    chain = await count_funnel(session, held_forums(filters, known, codes, now))
+    return Coverage(filters, reference, tuple(qpvs), _summary(qpvs, totals_row, chain))
 
 
-def _summary(qpvs: Sequence[QpvCoverage], totals_row: Sequence[Any]) -> CoverageSummary:
+def _summary(
+    qpvs: Sequence[QpvCoverage], totals_row: Sequence[Any], chain: Funnel
+) -> CoverageSummary:
     by_status = {s.value: sum(q.status is s for q in qpvs) for s in CoverageStatus}
     held = by_status[CoverageStatus.REACHED] + by_status[CoverageStatus.LAPSED]
     gaps = sorted(
@@ -164,4 +170,5 @@ def _summary(qpvs: Sequence[QpvCoverage], totals_row: Sequence[Any]) -> Coverage
         sessions_per_qpv_sum=sum(q.figures.sessions for q in qpvs),
         organisations=int(totals_row[7] or 0),
         gaps=tuple(q.code for q in gaps),
+        funnel=chain,
     )

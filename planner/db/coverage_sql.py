@@ -27,7 +27,7 @@ from planner.db.models import (
     SessionQpv,
     SessionStaff,
 )
-from planner.session import PUBLIC, Role
+from planner.session import PUBLIC, Role, SessionKind
 
 
 def _hours(session: AsyncSession) -> ColumnElement[Any]:
@@ -141,6 +141,22 @@ def held_sessions(session: AsyncSession, filters: CoverageFilter, now: datetime)
         .where(OutreachSession.start_at >= _midnight(filters.first_day))
         .where(OutreachSession.start_at < end)
         .where(*session_filters(filters))
+    )
+
+
+def held_forums(
+    filters: CoverageFilter, caller: Caller, codes: list[str], now: datetime
+) -> Select[Any]:
+    """Employer forums held in the period and serving the territory (their ids): the forums
+    whose chain — registered, attended, immersions, hires — coverage sums."""
+    end = min(_midnight(filters.last_day + timedelta(days=1)), now)
+    return select(OutreachSession.id).where(
+        OutreachSession.kind == SessionKind.EMPLOYER_FORUM.value,
+        OutreachSession.status.in_(sorted(s.value for s in PUBLIC)),
+        OutreachSession.start_at >= _midnight(filters.first_day),
+        OutreachSession.start_at < end,
+        OutreachSession.id.in_(serving(filters, caller, codes)),
+        *session_filters(filters),
     )
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from planner.coverage_status import DEFAULT_LAPSED_AFTER_DAYS, CoverageStatus
+from planner.funnel import Funnel
 from planner.session import SessionKind
 
 DOUBLE_COUNTING_NOTE = (
@@ -78,6 +79,9 @@ class CoverageSummary:
     gaps: tuple[str, ...]
     """QPVs not ``reached``, never-reached first, then by days since the last session (most
     first), then by code."""
+    funnel: Funnel = field(default_factory=Funnel)
+    """After the employer forums held in the territory and period: registered, attended,
+    immersions, hires (counts only)."""
     note: str = DOUBLE_COUNTING_NOTE
 
 

@@ -25,6 +25,7 @@ from planner.booking_input import OutcomeInput, SessionInput
 from planner.db import partnerships, people
 from planner.db.accounts import invite
 from planner.db.booking import book_series, book_session
+from planner.db.funnel import record_hire, record_immersion
 from planner.db.models import (
     Organisation,
     OutreachSession,
@@ -33,6 +34,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
+from planner.db.registrants import list_registrations, mark_attendance
 from planner.db.registrations import Links, register
 from planner.db.session_changes import change_status, record_outcome
 from planner.db.venues import VenueInput, VenuePlacer, create_venue, update_venue
@@ -48,11 +50,13 @@ from planner.demo_data import (
     STAFF,
     VENUE_OWNERS,
     VENUES,
+    AfterForum,
     Cancelled,
     Plan,
     Slot,
 )
 from planner.errors import ConflictError
+from planner.funnel import HireInput, ImmersionInput
 from planner.registration import RegistrationInput, RegistrationRules
 from planner.rules import series_starts
 from planner.session import (
@@ -196,8 +200,10 @@ class _Loader:
                 session, row.id, PUBLISHED, caller=caller, settings=rules, now=published_at
             )
             self.notices += len(published.notices)  # the rules judged it again, with all around
-            if plan.registrants and not past:
-                await self.register(row.id, plan.registrants)
+            if plan.registrants:
+                # residents register the day after publication (or now, for a future one)
+                when = published_at + timedelta(days=1) if past else self.now
+                await self.register(row.id, plan.registrants, now=when)
             if isinstance(fate, Cancelled):
                 await change_status(
                     session,
@@ -212,8 +218,10 @@ class _Loader:
                 # The outcome is typed in the next morning (or now, if that is sooner).
                 recorded_at = min(row.end_at + timedelta(hours=14), self.now)
                 await record_outcome(session, row.id, fate, caller=caller, now=recorded_at)
+                if plan.after is not None:
+                    await self.follow_up(row, plan.after, plan.partners, caller, recorded_at)
 
-    async def register(self, session_id: int, count: int) -> None:
+    async def register(self, session_id: int, count: int, *, now: datetime) -> None:
         """``count`` fictitious residents register, by phone (no mail is sent to them)."""
         links = Links("", RegistrationRules())
         for number in range(1, count + 1):
@@ -225,8 +233,39 @@ class _Loader:
                 consent=True,
             )
             await register(
-                self.session, session_id, person, links=links, ics=lambda row: b"", now=self.now
+                self.session, session_id, person, links=links, ics=lambda row: b"", now=now
             )
+
+    async def follow_up(
+        self,
+        row: OutreachSession,
+        after: AfterForum,
+        partners: tuple[str, ...],
+        caller: Caller,
+        now: datetime,
+    ) -> None:
+        """The forum's attendance, then its immersions (a week later, three days each, ended in
+        a hire for the first ones) and hires under emplois francs, at its partner employers."""
+        people = await list_registrations(self.session, row.id, caller=caller)
+        marks = {p.id: "present" if n < after.attended else "absent" for n, p in enumerate(people)}
+        await mark_attendance(self.session, row.id, marks, caller=caller, now=now)
+        employers = [self.organisations[k] for k in partners if k.startswith("emp_")]
+        day = row.start_at.date()
+        for n in range(after.immersions):
+            first = day + timedelta(days=7 + n)
+            data = ImmersionInput(
+                employers[n % len(employers)],
+                first,
+                first + timedelta(days=2),
+                people[n].id,
+                "hire" if n < after.hires else None,
+            )
+            await record_immersion(self.session, row.id, data, caller=caller, now=now)
+        for n in range(after.hires):
+            hire = HireInput(
+                employers[n % len(employers)], "cdi", day + timedelta(days=14), True, people[n].id
+            )
+            await record_hire(self.session, row.id, hire, caller=caller, now=now)
 
 
 INVITED = ("a", "l", "p")

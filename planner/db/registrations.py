@@ -98,6 +98,7 @@ async def register(
     await lock_places(session, session_id)
     facts = (await load_facts(session, [session_id])).get(session_id)
     row = await get_session(session, session_id)
+    await session.refresh(row, ["places_taken"])  # as the lock left it
     if facts is None or not facts.published:
         raise NotFoundError(f"Aucune séance n° {session_id}.")
     closed = open_for_registration(facts, takes_registrations=row.takes_registrations, now=now)

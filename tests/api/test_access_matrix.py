@@ -181,6 +181,9 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/api/sessions/{session_id:int}/registrations", "GET"): _draft_registrants,
     ("/api/sessions/{session_id:int}/registrations.csv", "GET"): _draft_registrants,
     ("/agenda/seances/{session_id:int}/presences", "POST"): _draft_form,
+    ("/agenda/seances/{session_id:int}/immersions", "POST"): _form,
+    ("/agenda/seances/{session_id:int}/embauches", "POST"): _form,
+    ("/api/sessions/{session_id:int}/funnel", "GET"): _draft_read,
     ("/api/registrations/{secret:str}", "GET"): _unknown_link,
     ("/api/registrations/{secret:str}", "PATCH"): _unknown_link,
     ("/api/registrations/{secret:str}", "DELETE"): _unknown_link,
@@ -238,6 +241,10 @@ PATHS = {
     "/inscriptions/{secret:str}/acceptation", "/inscriptions/{secret:str}/effacement",
     "/api/sessions/{session_id:int}/registrations.csv", "/api/sessions/{session_id:int}/attendance",
     "/agenda/seances/{session_id:int}/presences", "/api/eligibility",
+    "/api/sessions/{session_id:int}/immersions", "/api/immersions/{immersion_id:int}",
+    "/api/sessions/{session_id:int}/hires", "/api/sessions/{session_id:int}/funnel",
+    "/agenda/seances/{session_id:int}/immersions", "/agenda/seances/{session_id:int}/embauches",
+    "/emplois-francs",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -298,6 +305,7 @@ def _resources(client: Client, team: Team) -> dict[str, str]:
         "token_id": str(spare.json()["id"]),
         "campaign_id": str(campaign.json()["id"]),
         "plan_id": "999999",
+        "immersion_id": "999999",
         "code": "QN08001M",
         "file_path": "couverture.css",
         "path": "rien",
@@ -381,5 +389,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 236
+MATRIX_SIZE = 8 * 250
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -19,9 +18,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from api.app import create_app
 from api.settings import Settings
 from planner.db.engine import create_engine
-from planner.db.models import OutreachSession, Registration
+from planner.db.models import Registration
 from tests.conftest import Team
-from tests.db import committed
+from tests.db import start_now
 from tests.factories import book_forum, create_venue
 from tests.smtp import Inbox, running_inbox, smtp_settings, wait_for
 
@@ -303,7 +302,7 @@ def test_attendance_and_the_list_for_a_spreadsheet(
         json={"marks": [{"registration_id": number, "attendance": "present"}]},
         headers=team.headers("adviser"),
     )
-    _start_now(settings.database_url, forum)
+    start_now(settings.database_url, forum)
     wrong = client.put(
         f"/api/sessions/{forum}/attendance",
         json={"marks": [{"registration_id": number + 1, "attendance": "present"}]},
@@ -327,13 +326,3 @@ def test_attendance_and_the_list_for_a_spreadsheet(
         lines[1].split(";")[5],
         "présent(e)",
     ]
-
-
-def _start_now(url: str, forum: int) -> None:
-    """Move the session's start to a minute ago (as if it had begun), without the API."""
-
-    async def work(s: Any) -> None:
-        row = await s.get(OutreachSession, forum)
-        row.start_at = datetime.now(UTC) - timedelta(minutes=1)
-
-    committed(url, work)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from api.settings import Settings
 from planner.db import demo, people
 from planner.db.demo import DemoReport, has_data, load_demo
 from planner.db.engine import create_engine
+from planner.db.funnel import count_funnel
 from planner.db.models import (
     AuditEntry,
     Organisation,
@@ -30,6 +31,7 @@ from planner.db.models import (
 )
 from planner.db.session_values import as_booking
 from planner.errors import ConflictError
+from planner.funnel import Funnel
 from planner.rules import check_booking
 from planner.session import EveningWindow, OrganisationKind, RuleSettings, SessionStatus
 
@@ -304,4 +306,31 @@ def test_load_demo_command_queues_three_invitations(
     assert _in_session(database_url, mail) == [
         (email, "Invitation à allervers : choisissez votre mot de passe", None)
         for email in DEMO_INVITED
+    ]
+
+
+def test_load_demo_roubaix_forums_take_registrations(database_url: str) -> None:
+    """The coming Roubaix forum has 2 of its 80 places left; the past one shows its chain:
+    52 registered → 41 came → 3 immersions → 1 hire under emplois francs."""
+    _load(database_url)
+
+    async def forums(session: AsyncSession) -> list[tuple[Any, ...]]:
+        rows = (
+            await session.scalars(
+                select(OutreachSession)
+                .where(OutreachSession.title.like("Forum employeurs de l'agence Roubaix%"))
+                .order_by(OutreachSession.start_at)
+            )
+        ).all()
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            chain = await count_funnel(
+                session, select(OutreachSession.id).where(OutreachSession.id == row.id)
+            )
+            out.append((row.capacity, row.places_taken, row.takes_registrations, chain))
+        return out
+
+    assert _in_session(database_url, forums) == [
+        (60, 52, True, Funnel(1, 52, 41, 3, 1, 1)),
+        (80, 78, True, Funnel(1, 78, 0, 0, 0, 0)),
     ]
