@@ -5,12 +5,14 @@ page (form with errors) nor on the personal page; nothing scrolls sideways at 39
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
-from tests.browser import accessibility_findings, open_page, overflows
+from tests.browser import accessibility_findings, open_page, overflows, sign_in
 from tests.conftest import Team
+from tests.db import start_now
 from tests.factories import book_forum, create_venue
 
 
@@ -25,10 +27,11 @@ def _register(page: Any, name: str, phone: str) -> None:
 
 
 def test_register_wait_and_take_a_freed_place(
-    live_server: str, demo_team: Team, chromium: Any
+    live_server: str, demo_team: Team, database_url: str, chromium: Any
 ) -> None:
     """Amina registers (after an empty try) and is confirmed; Bruno waits; Amina cancels from
-    her page; Bruno's page offers him the place and he takes it."""
+    her page; Bruno's page offers him the place and he takes it. Once the forum has begun, its
+    adviser marks Bruno present by keyboard on the staff page, which shows the chain."""
     with httpx.Client(base_url=live_server) as client:
         forum = book_forum(client, demo_team, create_venue(client, demo_team), capacity=1)
     errors: list[str] = []
@@ -86,3 +89,18 @@ def test_register_wait_and_take_a_freed_place(
         False,
         [],
     )
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's event loop runs in this thread
+        pool.submit(start_now, database_url, forum).result()
+    staff = chromium.new_page(viewport={"width": 390, "height": 844})
+    sign_in(
+        staff, live_server, database_url, "adviser@test.invalid", then=f"/agenda/seances/{forum}"
+    )
+    staff.get_by_label("présent(e)").first.press("Space")
+    staff.get_by_role("button", name="Enregistrer les présences").press("Enter")
+    staff.wait_for_url("**fait=presences")
+    assert (
+        staff.locator("#chaine").inner_text(),
+        accessibility_findings(staff),
+        overflows(staff),
+    ) == ("1 inscrit → 1 présent → 0 immersion → 0 embauche", [], False)
