@@ -172,15 +172,16 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
         exception_handlers=exception_handlers(),
         before_request=refuse_unreadable_input,
         before_send=[forget_feeds_after_writes(feeds)],
-        # the browser session is loaded first; the caller is resolved from it (or a bearer
-        # token) before CSRF is checked and before a remembered feed is served (a revoked
-        # token is a 401 everywhere)
+        # a feed remembered moments ago is served to a request without credentials before
+        # anything else; otherwise the browser session is loaded first, the caller resolved
+        # from it (or a bearer token) before CSRF is checked (a revoked token is a 401
+        # everywhere) and before a remembered public answer is served
         middleware=[
             access_log,
+            feed_cache(feeds),  # credential-less feed requests: before anything else
             session_middleware(settings, database),
             DefineMiddleware(CallerMiddleware, sessions=sessions),
             csrf_middleware(settings),
-            feed_cache(feeds),
             public_answers(PublicAnswers(feeds)),
         ],
         guards=[access_guard],

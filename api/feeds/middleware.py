@@ -17,6 +17,7 @@ from litestar.types import (
     Send,
 )
 
+from api.browser import SESSION_COOKIE
 from api.feeds.conditional import answer
 from api.feeds.service import FeedService
 from api.single_flight import SingleFlight
@@ -31,9 +32,11 @@ def feed_address(scope: Scope) -> str:
 
 def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
     """Middleware answering feeds checked moments ago straight from the cache, before the
-    route's dependencies and the database: the warm path of ``bench/feeds.py`` (private feeds
-    too, marked ``Cache-Control: private``). When one must be checked again, one request
-    checks it and those asking for the same feed meanwhile wait for it."""
+    browser session, the caller and the route's dependencies: the warm path of
+    ``bench/feeds.py`` (private feeds too, marked ``Cache-Control: private``). A request
+    carrying credentials (a bearer token, a browser session) takes the whole path instead,
+    so that a revoked token is a 401 here as everywhere. When a feed must be checked again,
+    one request checks it and those asking for the same feed meanwhile wait for it."""
 
     flights = SingleFlight()
 
@@ -43,6 +46,7 @@ def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
                 scope["type"] != ScopeType.HTTP
                 or scope.get("method") != "GET"
                 or not scope["path"].startswith("/feeds/")
+                or _credentials(scope)
             ):
                 await app(scope, receive, send)
                 return
@@ -61,6 +65,16 @@ def feed_cache(feeds: FeedService) -> Callable[[ASGIApp], ASGIApp]:
         return middleware
 
     return wrap
+
+
+def _credentials(scope: Scope) -> bool:
+    """Whether the request carries a bearer token or a browser session (calendar apps carry
+    neither; a CSRF cookie alone is no credential)."""
+    session = SESSION_COOKIE.encode() + b"="
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and session in value):
+            return True
+    return False
 
 
 async def _recent(feeds: FeedService, address: str, scope: Scope, send: Send) -> bool:

@@ -152,7 +152,6 @@ async def register_from_page(
             now=now,
         )
     except (InvalidInputError, ConflictError) as refused:
-        await db_session.rollback()
         row, _ = await session_queries.seen_session(
             db_session, session_id, caller=None, now=now, retention=retention
         )

@@ -110,7 +110,6 @@ async def change_from_page(
             db_session, secret, first_name=form["first_name"], needs=form["needs"]
         )
     except (InvalidInputError, ConflictError) as refused:
-        await db_session.rollback()
         errors = dict(refused.errors) if isinstance(refused, InvalidInputError) else None
         alert = None if errors else refused.message
         return await _page(
@@ -137,7 +136,6 @@ async def accept_from_page(
     try:
         await registrations.take_offer(db_session, secret, now=now)
     except ConflictError as refused:
-        await db_session.rollback()
         return await _page(db_session, viewer, secret, status=409, alert=refused.message)
     return _back(secret, "confirmee")
 

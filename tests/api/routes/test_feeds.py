@@ -260,3 +260,12 @@ def test_booked_sessions_read_alike_by_every_parser(client: Client, team: Team) 
         if r.uid.startswith(f"session-{hackathon['session']['id']}@")
     }  # type: ignore[union-attr]
     assert descriptions == {long_text}
+
+
+def test_a_remembered_feed_is_no_way_round_a_revoked_token(client: Client, team: Team) -> None:
+    """A feed served moments ago from memory to a calendar app (no credentials) is still a 401
+    for a request with a revoked token, and a 200 for a valid one."""
+    warm = [client.get("/feeds/qpv/QN08001M.ics").status_code for _ in range(2)]
+    revoked = client.get("/feeds/qpv/QN08001M.ics", headers=team.headers("revoked"))
+    valid = client.get("/feeds/qpv/QN08001M.ics", headers=team.headers("adviser"))
+    assert (warm, revoked.status_code, valid.status_code) == ([200, 200], 401, 200)
