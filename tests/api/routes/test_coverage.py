@@ -198,6 +198,14 @@ def test_coverage_lists_every_qpv_of_the_department(
             "Une séance compte pour chaque QPV qu'elle dessert : la somme des chiffres par QPV "
             "peut dépasser les totaux, qui comptent chaque séance une seule fois."
         ),
+        "forums": {
+            "forums": 0,
+            "registered": 0,
+            "attended": 0,
+            "immersions": 0,
+            "hires": 0,
+            "emplois_francs": 0,
+        },
     }
 
 

@@ -57,7 +57,7 @@ async def _stored(url: str, session_id: int) -> tuple[int, Counter[str]]:
                 .where(Registration.session_id == session_id)
                 .group_by(Registration.status)
             )
-            return int(taken or 0), Counter(dict(rows.tuples().all()))
+            return int(taken or 0), Counter({str(status): int(n) for status, n in rows.all()})
     finally:
         await engine.dispose()
 
