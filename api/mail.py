@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from email import message_from_string, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,6 +32,15 @@ from planner.clock import Clock, system_clock
 from planner.db import outbox
 
 logger = logging.getLogger("allervers.mail")
+
+
+ADDRESS = re.compile(r"[^\s<>\"',;:()]+@[^\s<>\"',;:()]+")
+
+
+def scrubbed(error: BaseException) -> str:
+    """An SMTP error as the log may show it: without the e-mail addresses servers quote
+    (a resident's address never reaches a log; the outbox row keeps the whole error)."""
+    return ADDRESS.sub("<adresse>", f"{type(error).__name__}: {error}")
 
 
 class MailSender:
@@ -85,7 +95,7 @@ class MailSender:
                 await self.deliver(mail_id, message)
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 failed += 1
-                logger.warning("envoi du message n° %s échoué : %s", mail_id, exc)
+                logger.warning("envoi du message n° %s échoué : %s", mail_id, scrubbed(exc))
                 async with self.sessions.begin() as session:
                     await outbox.record_failure(
                         session, mail_id, f"{type(exc).__name__}: {exc}", now=self.clock()

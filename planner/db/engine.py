@@ -40,15 +40,21 @@ def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str | URL, *, connect_timeout: float = 5.0) -> AsyncEngine:
     """Create the async engine for ``url``; SQLite gets foreign keys on, write-ahead logging
-    and its folder created."""
+    and its folder created. A database error never quotes the statement's values (a
+    resident's name or address would reach the log with it)."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         database = target.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(target, connect_args={"timeout": connect_timeout})
+        engine = create_async_engine(
+            target, connect_args={"timeout": connect_timeout}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _prepare_sqlite)
         return engine
     return create_async_engine(
-        target, pool_pre_ping=True, connect_args={"timeout": connect_timeout}
+        target,
+        pool_pre_ping=True,
+        connect_args={"timeout": connect_timeout},
+        hide_parameters=True,
     )

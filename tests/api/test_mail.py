@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.app import create_app
+from api.mail import scrubbed
 from api.settings import Settings
 from planner.db.engine import create_engine
 from planner.db.models import OutboxMail
@@ -165,3 +167,12 @@ def test_without_smtp_host_mail_is_written_as_eml(settings: Settings, team: Team
         "Invitation à allervers : choisissez votre mot de passe",
         "allervers <ne-pas-repondre@allervers.invalid>",
     )
+
+
+def test_a_refused_address_never_reaches_the_log() -> None:
+    """A server's refusal quoting the recipient is logged without the address."""
+    refused = aiosmtplib.SMTPRecipientsRefused(
+        [aiosmtplib.SMTPRecipientRefused(550, "no such user", "amina@example.org")]
+    )
+    assert "amina@example.org" not in scrubbed(refused)
+    assert scrubbed(OSError("connexion refusée")) == "OSError: connexion refusée"
