@@ -14,6 +14,7 @@ The registrant acts through the secret of their personal link; the organisers' s
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from planner.session import SessionStatus
 
 Ics = Callable[[OutreachSession], bytes]
 """Renders a session's single ``.ics`` (the API's feed service), attached to confirmations."""
+SECRET = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What a personal link's secret is made of (``secrets.token_urlsafe``)."""
 UNKNOWN_LINK = "Ce lien d'inscription n'existe pas ou plus (inscription effacée ?)."
 
 
@@ -176,7 +179,7 @@ async def _mail_registered(
 
 async def find_registration(session: AsyncSession, secret: str) -> Registration:
     """The registration behind a personal link (:class:`NotFoundError` once erased)."""
-    if not secret or len(secret) > 64:
+    if not SECRET.fullmatch(secret):  # never a query for what no link holds (a NUL…)
         raise NotFoundError(UNKNOWN_LINK)
     row = await session.scalar(select(Registration).where(Registration.secret == secret))
     if row is None:

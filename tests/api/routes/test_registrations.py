@@ -326,3 +326,18 @@ def test_attendance_and_the_list_for_a_spreadsheet(
         lines[1].split(";")[5],
         "présent(e)",
     ]
+
+
+def test_a_link_no_secret_can_be_is_not_found(client: Client) -> None:
+    """A NUL, a space or a slash-free oddity in a personal link is a 404, never a query (on
+    PostgreSQL a NUL in a query is an error)."""
+    answers = [
+        client.get(path).status_code
+        for path in (
+            "/api/registrations/abc%00def",
+            "/api/registrations/a%20b",
+            "/inscriptions/abc%00def",
+            "/api/registrations/" + "a" * 65,
+        )
+    ]
+    assert answers == [404, 404, 404, 404]
