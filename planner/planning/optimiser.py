@@ -13,6 +13,7 @@ phase searches (complete, then large-neighbourhood search) is :mod:`planner.plan
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -64,6 +65,19 @@ def plan(problem: CampaignProblem, on_progress: ProgressCallback | None = None) 
     return best
 
 
+def coverage_bound(problem: CampaignProblem, searched: float, relaxed: float | None) -> int:
+    """The tightest bound on the coverage that something proved: every target met, the
+    complete search's bound (infinite when it proved nothing), the linear relaxation's. Only
+    proofs count: the bound a solution callback reports while large-neighbourhood search runs
+    is not taken (that search proves nothing)."""
+    bound = max_coverage(problem)
+    if math.isfinite(searched):
+        bound = min(bound, int(searched + 1e-6))
+    if relaxed is not None:
+        bound = min(bound, int(relaxed + 1e-6))
+    return bound
+
+
 def optimise(
     problem: CampaignProblem,
     *,
@@ -89,9 +103,7 @@ def optimise(
         return None
     found = model.sessions(first.solver)
     covered = round(first.solver.objective_value)
-    bound = min(max_coverage(problem), int(first.bound + 1e-6))
-    if reporter.bound is not None:
-        bound = min(bound, reporter.bound)
+    bound = coverage_bound(problem, first.bound, relaxed)
     proven = first.status == cp_model.OPTIMAL or covered >= bound
 
     model.model.add(model.coverage >= covered)

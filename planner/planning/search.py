@@ -45,6 +45,9 @@ class Searched:
     status: cp_model.CpSolverStatus
     solver: cp_model.CpSolver
     bound: float
+    """What the complete search proved; infinite (nothing proven) when it ended ``UNKNOWN``:
+    CP-SAT then answers 0, which is no bound at all (a wall-clock run reported a plan
+    "optimal" that a longer run beat because that 0 was read as a proof)."""
     seconds: float
 
 
@@ -53,22 +56,24 @@ def search_phase(
     problem: CampaignProblem,
     seconds: float,
     callback: cp_model.CpSolverSolutionCallback,
+    proof_share: float = PROOF_SHARE,
 ) -> Searched:
     """A complete search for :data:`PROOF_SHARE` of the budget, which proves small campaigns
     optimal at once; when it does not, large-neighbourhood search from its best solution for
     the rest (on a Hauts-de-France campaign it finds markedly better plans than the complete
     search in the same time; it proves nothing, so the complete search's bound stands)."""
-    complete = new_solver(problem, seconds * PROOF_SHARE)
+    complete = new_solver(problem, seconds * proof_share)
     status = complete.solve(model, callback)
     spent = complete.wall_time
+    proven = proven_bound(model, status, complete)
     if status not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        return Searched(status, complete, complete.best_objective_bound, spent)
+        return Searched(status, complete, proven, spent)
     if status == cp_model.FEASIBLE:  # start from its best solution (else from the hint)
         model.clear_hints()  # type: ignore[no-untyped-call]
         for index in range(len(model.proto.variables)):
             variable = model.get_int_var_from_proto_index(index)
             model.add_hint(variable, complete.value(variable))
-    local = new_solver(problem, seconds * (1 - PROOF_SHARE))
+    local = new_solver(problem, seconds * (1 - proof_share))
     local.parameters.use_lns_only = True
     found = local.solve(model, callback)
     spent += local.wall_time
@@ -76,8 +81,19 @@ def search_phase(
     if found in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
         status == cp_model.UNKNOWN or sign * local.objective_value < sign * complete.objective_value
     ):
-        return Searched(cp_model.FEASIBLE, local, complete.best_objective_bound, spent)
-    return Searched(status, complete, complete.best_objective_bound, spent)
+        return Searched(cp_model.FEASIBLE, local, proven, spent)
+    return Searched(status, complete, proven, spent)
+
+
+def proven_bound(
+    model: cp_model.CpModel, status: cp_model.CpSolverStatus, solver: cp_model.CpSolver
+) -> float:
+    """The bound a complete search proved on the objective, or no bound (infinite, on the side
+    of the objective's direction) when it ended without one (``UNKNOWN``, or not searched)."""
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+        return float(solver.best_objective_bound)
+    maximising = model.proto.objective.scaling_factor < 0
+    return float("inf") if maximising else float("-inf")
 
 
 def new_solver(problem: CampaignProblem, seconds: float) -> cp_model.CpSolver:
