@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.jobs.report import Reporter
-from planner.db.campaign_plans import finish_plan, load_problem
+from planner.db.campaign_plans import finish_plan
+from planner.db.campaign_problem import load_problem
 from planner.db.jobs import finish_job
 from planner.db.models import Campaign, CampaignPlan, Job
 from planner.db.plan_service import record_plan_progress

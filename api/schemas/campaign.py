@@ -258,9 +258,9 @@ class ProposedSessionOut(msgspec.Struct, frozen=True):
 
 
 class TargetPeriodOut(msgspec.Struct, frozen=True):
-    """A target over one week or fortnight: visits required and planned, and when short, the
-    cause (``no_venue``, ``no_evening``, ``venues_taken``, ``no_pair``, ``gap``, ``capacity``)
-    and the reason in French."""
+    """A target over one week or fortnight: visits required, booked already and planned, and
+    when short, the cause (``no_venue``, ``no_evening``, ``venues_taken``, ``no_pair``,
+    ``gap``, ``capacity``) and the reason in French."""
 
     qpv_code: str
     qpv_name: str
@@ -271,6 +271,8 @@ class TargetPeriodOut(msgspec.Struct, frozen=True):
     met: bool
     reason: str | None
     cause: str | None
+    booked: int = 0
+    """Visits already booked in the period (accepted earlier, or by hand): they count."""
 
 
 class PlanSummary(msgspec.Struct, frozen=True):

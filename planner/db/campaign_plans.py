@@ -1,172 +1,50 @@
-"""Plans of a campaign: the problem read from the database, results stored, acceptance.
+"""Plans of a campaign: started, results stored, acceptance.
 
-:func:`load_problem` turns a stored campaign into the
-:class:`planner.planning.campaign.CampaignProblem` the engine solves (people with their
-organisation's premises as base, candidate venues, every holding session of these people and
-venues around the period). The engine itself runs outside any database session, as a
-background job (:mod:`planner.db.plan_service` stores it, :mod:`api.jobs` runs it), which
-records its progress (:func:`planner.db.plan_service.record_plan_progress`) and stores what it
-proposes (:func:`finish_plan`).
+:mod:`planner.db.campaign_problem` reads the problem the engine solves; the engine itself runs
+outside any database session, as a background job (:mod:`planner.db.plan_service` stores it,
+:mod:`api.jobs` runs it), which records its progress
+(:func:`planner.db.plan_service.record_plan_progress`) and stores what it proposes
+(:func:`finish_plan`).
 :func:`accept_plan` books every proposed session as a draft through
 :func:`planner.db.booking.book_session`, in the caller's transaction: one refusal aborts all.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.access.campaigns import require_planner
 from planner.booking_input import SessionInput
-from planner.clock import PARIS
 from planner.db.booking import book_session
-from planner.db.campaign_resolution import target_zones
 from planner.db.campaign_rights import check_plan_rights
 from planner.db.campaigns import get_campaign
 from planner.db.models import (
     Campaign,
     CampaignPlan,
     Organisation,
-    OutreachSession,
     Qpv,
-    SessionStaff,
     Staff,
     Venue,
-    VenueQpv,
 )
-from planner.db.session_values import as_booking, venue_place
 from planner.errors import BookingRefusedError, ConflictError, NotFoundError
 from planner.planning.campaign import (
     TIMEZONE,
     CampaignProblem,
-    CandidateVenue,
     Proposal,
-    SolverSettings,
-    StaffMember,
-    Target,
     max_coverage,
 )
 from planner.session import (
     SESSION_KIND_LABELS,
-    Booking,
-    EveningWindow,
     RuleSettings,
     SessionKind,
-    SessionStatus,
 )
 
 RUNNING, DONE, FAILED, ACCEPTED = "running", "done", "failed", "accepted"
-
-
-async def load_problem(
-    session: AsyncSession,
-    campaign: Campaign,
-    *,
-    settings: RuleSettings,
-    now: datetime,
-    solver: SolverSettings | None = None,
-) -> CampaignProblem:
-    """The campaign as the engine's problem (see the module docstring)."""
-    codes = [t.qpv_code for t in campaign.targets]
-    chosen: dict[str, set[int]] = {}
-    for choice in campaign.venues:
-        chosen.setdefault(choice.qpv_code, set()).add(choice.venue_id)
-    serving = (
-        await session.execute(
-            select(VenueQpv.venue_id, VenueQpv.qpv_code).where(
-                VenueQpv.qpv_code.in_([c for c in codes if c not in chosen])
-            )
-        )
-    ).all()
-    for venue_id, code in serving:
-        chosen.setdefault(code, set()).add(venue_id)
-    venue_ids = {v for ids in chosen.values() for v in ids}
-    venues = {v.id: v for v in await session.scalars(select(Venue).where(Venue.id.in_(venue_ids)))}
-    candidates = tuple(
-        CandidateVenue(
-            venue_place(venues[v]),
-            frozenset(code for code, ids in chosen.items() if v in ids),
-        )
-        for v in sorted(venues)
-    )
-    people = {p.staff_id: p for p in campaign.staff}
-    staff = list(await session.scalars(select(Staff).where(Staff.id.in_(people))))
-    org_ids = {s.organisation_id for s in staff}
-    homes = {
-        org: (lon, lat)
-        for org, lon, lat in (
-            await session.execute(
-                select(Organisation.id, Venue.lon, Venue.lat)
-                .join(Venue, Venue.id == Organisation.home_venue_id)
-                .where(Organisation.id.in_(org_ids))
-            )
-        ).all()
-    }
-    members = tuple(
-        StaffMember(
-            staff_id=s.id,
-            organisation_id=s.organisation_id,
-            weekdays=frozenset(d - 1 for d in people[s.id].weekdays),
-            exceptions=frozenset(date.fromisoformat(d) for d in people[s.id].exceptions),
-            max_sessions_per_week=people[s.id].max_sessions_per_week
-            or campaign.max_sessions_per_week,
-            base=homes.get(s.organisation_id),
-        )
-        for s in sorted(staff, key=lambda s: s.id)
-        if s.active
-    )
-    zones = await target_zones(session, codes)
-    window = EveningWindow(
-        time.fromisoformat(campaign.window_start), time.fromisoformat(campaign.window_end)
-    )
-    return CampaignProblem(
-        targets=tuple(
-            Target(t.qpv_code, t.min_visits, t.weight, t.period_weeks) for t in campaign.targets
-        ),
-        venues=candidates,
-        staff=members,
-        first_day=campaign.first_day,
-        last_day=campaign.last_day,
-        now=now,
-        organisation_id=campaign.organisation_id,
-        kind=SessionKind(campaign.kind),
-        duration=timedelta(minutes=campaign.duration_minutes),
-        window=window,
-        min_gap_days=campaign.min_gap_days,
-        max_travel_km=campaign.max_travel_km,
-        existing=await _existing(session, campaign, venue_ids, set(people)),
-        rules=settings,
-        solver=solver or SolverSettings(time_limit_s=campaign.time_limit_s),
-        timezone=zones.pop() if len(zones) == 1 else TIMEZONE,
-    )
-
-
-async def _existing(
-    session: AsyncSession, campaign: Campaign, venue_ids: set[int], staff_ids: set[int]
-) -> tuple[Booking, ...]:
-    """Holding sessions of these people or venues from the day before to the day after."""
-    start = datetime.combine(campaign.first_day - timedelta(days=1), time.min, tzinfo=PARIS)
-    end = datetime.combine(campaign.last_day + timedelta(days=2), time.min, tzinfo=PARIS)
-    rows = await session.scalars(
-        select(OutreachSession)
-        .where(OutreachSession.status != SessionStatus.CANCELLED.value)
-        .where(OutreachSession.start_at < end, OutreachSession.end_at > start)
-        .where(
-            or_(
-                OutreachSession.venue_id.in_(venue_ids),
-                exists().where(
-                    SessionStaff.session_id == OutreachSession.id,
-                    SessionStaff.staff_id.in_(staff_ids),
-                ),
-            )
-        )
-        .order_by(OutreachSession.id)
-    )
-    return tuple(as_booking(row) for row in rows)
 
 
 async def start_plan(
@@ -291,6 +169,7 @@ async def finish_plan(
             "last_day": o.last_day.isoformat(),
             "required": o.required,
             "planned": o.planned,
+            "booked": o.booked,
             "met": o.met,
             "reason": o.reason,
             "cause": o.cause,

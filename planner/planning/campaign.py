@@ -113,6 +113,10 @@ class CampaignProblem:
     """Nobody is sent farther than this from their base (straight line); ``None``: no limit."""
     existing: tuple[Booking, ...] = ()
     """Bookings around the period; holding ones hold their staff and venue."""
+    visits: tuple[tuple[str, date], ...] = ()
+    """Visits to target QPVs already booked (QPV code, local day), e.g. the drafts of a plan
+    accepted earlier: they count towards the targets and the minimum gap, so that planning
+    again tops up and never books a QPV twice."""
     rules: RuleSettings = field(default_factory=RuleSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
     timezone: str = TIMEZONE
@@ -169,11 +173,13 @@ class TargetOutcome:
     reason: str | None = None
     cause: str | None = None
     """The reason's code (see :data:`planner.planning.explain.CAUSES`)."""
+    booked: int = 0
+    """Visits already booked in the period (they count: see :attr:`CampaignProblem.visits`)."""
 
     @property
     def met(self) -> bool:
-        """At least the required visits are planned."""
-        return self.planned >= self.required
+        """At least the required visits are booked or planned."""
+        return self.booked + self.planned >= self.required
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -283,10 +289,27 @@ def period_index(problem: CampaignProblem, period_weeks: int, day: date) -> int:
     return (day - monday).days // (7 * max(1, period_weeks))
 
 
-def weighted_coverage(problem: CampaignProblem, sessions: Iterable[ProposedSession]) -> int:
-    """The primary objective: weight × min(visits, minimum) summed over target periods."""
+def booked_visits(problem: CampaignProblem) -> Counter[tuple[str, int]]:
+    """The visits already booked per target period (QPV code, period index)."""
     spans = {t.qpv_code: t.period_weeks for t in problem.targets}
-    visits = Counter(
+    return Counter(
+        (code, period_index(problem, spans[code], day))
+        for code, day in problem.visits
+        if code in spans and problem.first_day <= day <= problem.last_day
+    )
+
+
+def too_close(problem: CampaignProblem, qpv_code: str, day: date) -> bool:
+    """A visit booked to the QPV lies less than the minimum gap from ``day`` (either side)."""
+    gap = max(1, problem.min_gap_days)
+    return any(code == qpv_code and abs((day - seen).days) < gap for code, seen in problem.visits)
+
+
+def weighted_coverage(problem: CampaignProblem, sessions: Iterable[ProposedSession]) -> int:
+    """The primary objective: weight × min(visits, minimum) summed over target periods, the
+    visits already booked included."""
+    spans = {t.qpv_code: t.period_weeks for t in problem.targets}
+    visits = booked_visits(problem) + Counter(
         (s.qpv_code, period_index(problem, spans[s.qpv_code], problem.local_day(s.start)))
         for s in sessions
         if s.qpv_code in spans

@@ -19,9 +19,11 @@ from planner.planning.campaign import (
     ProposedSession,
     Target,
     TargetOutcome,
+    booked_visits,
     evenings,
     period_index,
     periods,
+    too_close,
 )
 from planner.planning.slots import Slot
 
@@ -68,14 +70,17 @@ def outcomes(
         )
     served = {code for v in problem.venues for code in v.qpv_codes}
     days = [day for day, _, _ in evenings(problem)]
+    booked = booked_visits(problem)
     found = []
     for target in sorted(problem.targets, key=lambda t: t.qpv_code):
         for period in periods(problem, target.period_weeks):
             count = planned[(target.qpv_code, period.index)]
+            done = booked[(target.qpv_code, period.index)]
             cause = reason = None
-            if count < target.min_visits:
+            if done + count < target.min_visits:
                 options = by_period[(target.qpv_code, period.index)]
-                cause, reason = _reason(problem, target, period, options, served, days)
+                need = target.min_visits - done
+                cause, reason = _reason(problem, target, period, options, served, days, need)
             found.append(
                 TargetOutcome(
                     target.qpv_code,
@@ -85,6 +90,7 @@ def outcomes(
                     count,
                     reason,
                     cause,
+                    done,
                 )
             )
     return tuple(found)
@@ -109,8 +115,10 @@ def _reason(
     slots: Sequence[Slot],
     served: set[str],
     days: Sequence[date],
+    need: int,
 ) -> tuple[str, str]:
-    """The cause (a key of :data:`CAUSES`) and the full French reason."""
+    """The cause (a key of :data:`CAUSES`) and the full French reason; ``need`` is the visits
+    still wanted once those already booked count."""
     code, when = target.qpv_code, period_text(period)
     window = f"{problem.window.start:%H:%M}–{problem.window.end:%H:%M}"
     if code not in served:
@@ -133,13 +141,17 @@ def _reason(
         )
     spaced, last = 0, None
     for day in pairable:
+        if too_close(problem, code, day):
+            continue
         if last is None or (day - last).days >= problem.min_gap_days:
             spaced, last = spaced + 1, day
-    if spaced < target.min_visits:
+    if spaced < need:
+        done = target.min_visits - need
+        already = f" en plus des {done} déjà réservée(s)" if done else ""
         return "gap", (
             f"Les soirées où un binôme est libre et l'écart minimal de {problem.min_gap_days} "
             f"jour(s) entre deux visites ne permettent que {spaced} visite(s) du QPV {code} "
-            f"{when} ({target.min_visits} demandée(s))."
+            f"{when}{already} ({target.min_visits} demandée(s))."
         )
     return "capacity", (
         f"La capacité des intervenants est épuisée {when} : les binômes disponibles ont atteint "

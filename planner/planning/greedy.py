@@ -20,9 +20,11 @@ from planner.planning.campaign import (
     Proposal,
     ProposedSession,
     StaffMember,
+    booked_visits,
     max_coverage,
     period_index,
     score,
+    too_close,
     travel_km,
 )
 from planner.planning.explain import outcomes
@@ -49,7 +51,7 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
     targets = {t.qpv_code: t for t in problem.targets}
     capacity = dict(remaining_capacity(problem))
     gap = max(1, problem.min_gap_days)
-    planned: Counter[tuple[str, int]] = Counter()
+    planned: Counter[tuple[str, int]] = booked_visits(problem)
     load: Counter[int] = Counter()
     last_visit: dict[str, date] = {}
     chosen = []
@@ -67,6 +69,7 @@ def greedy_sessions(problem: CampaignProblem, slots: Sequence[Slot]) -> list[Pro
             if (
                 planned[period] >= target.min_visits
                 or (last is not None and (day - last).days < gap)
+                or too_close(problem, slot.qpv_code, day)
                 or slot.venue.place.venue_id in busy_venues
             ):
                 continue

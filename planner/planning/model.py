@@ -28,8 +28,10 @@ from planner.planning.campaign import (
     ProposedSession,
     StaffMember,
     Week,
+    booked_visits,
     period_index,
     periods,
+    too_close,
     travel_km,
 )
 from planner.planning.slots import Slot, remaining_capacity, session_for
@@ -58,6 +60,8 @@ class CampaignModel:
         travel = []
         worst = 0
         for (day, code), options in sorted(grouped.items()):
+            if too_close(problem, code, day):
+                continue  # a visit already booked is nearer than the minimum gap
             people = {
                 p.staff_id: p
                 for slot in options
@@ -111,21 +115,25 @@ class CampaignModel:
                 self.model.add(sum(group) <= capacity[(staff_id, week)])
         self._add_gaps(problem)
 
-        covered = []
+        covered: list[cp_model.LinearExprT] = []
         self.counted: list[tuple[cp_model.IntVar, list[int], int]] = []
+        booked = booked_visits(problem)
         for target in problem.targets:
             for period in periods(problem, target.period_weeks):
+                done = min(booked[(target.qpv_code, period.index)], target.min_visits)
+                covered.append(target.weight * done)
+                need = target.min_visits - done
                 used = per_period.get((target.qpv_code, period.index), [])
-                if not used or target.min_visits <= 0:
+                if not used or need <= 0:
                     continue
-                if len(used) <= target.min_visits:
+                if len(used) <= need:
                     covered.append(target.weight * sum(self.v[g] for g in used))
                     continue
                 name = f"c_{target.qpv_code}_{period.index}"
-                cov = self.model.new_int_var(0, target.min_visits, name)
+                cov = self.model.new_int_var(0, need, name)
                 self.model.add(cov <= sum(self.v[g] for g in used))
                 covered.append(target.weight * cov)
-                self.counted.append((cov, used, target.min_visits))
+                self.counted.append((cov, used, need))
         self.coverage = sum(covered)
         most = max((len(loads) for loads in per_person.values()), default=0)
         max_load = self.model.new_int_var(0, most, "max_load")
