@@ -19,7 +19,7 @@ from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
 from planner.access import Access
 from planner.clock import PARIS
 from planner.db import campaign_plans, campaigns, people
-from planner.db.campaign_publish import publish_plan
+from planner.db.campaign_publish import accept_and_publish, publish_plan, withdraw_plan
 from planner.db.plan_service import compute_plan
 from planner.errors import InvalidInputError, PermissionDeniedError
 
@@ -123,6 +123,7 @@ async def campaign_page(
     caller: CallerDep,
     campaign_id: FromPath[int],
     publiee: FromQuery[str | None] = None,
+    retire: FromQuery[str | None] = None,
 ) -> Template | Redirect:
     """The campaign, its latest plan (progress while it runs; sessions and reasons once done)."""
     if viewer is None or caller is None:
@@ -140,7 +141,13 @@ async def campaign_page(
         organisation_names=[names.get(o.organisation_id, "") for o in row.organisations],
         plan=latest,
         stale=latest is not None and latest.campaign_revision != row.revision,
-        notice="Séances du plan publiées : elles sont dans les calendriers." if publiee else None,
+        notice=(
+            "Séances du plan publiées : elles sont dans les calendriers."
+            if publiee
+            else "Brouillons du plan retirés : leurs séances sont annulées."
+            if retire
+            else None
+        ),
     )
 
 
@@ -208,8 +215,15 @@ async def accept(
     now: Now,
     campaign_id: FromPath[int],
     plan_id: FromPath[int],
+    publier: FromQuery[bool] = False,
 ) -> Redirect:
-    """Book every proposed session as a draft, all or none (the service's own checks)."""
+    """Book every proposed session as a draft, all or none (the service's own checks); with
+    ``publier``, publish them in the same transaction."""
+    if publier:
+        await accept_and_publish(
+            db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+        )
+        return Redirect(path=f"/campagnes/{campaign_id}?publiee=1", status_code=303)
     await campaign_plans.accept_plan(
         db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
     )
@@ -235,6 +249,25 @@ async def publish(
     return Redirect(path=f"/campagnes/{campaign_id}?publiee=1", status_code=303)
 
 
+@post(
+    "/{campaign_id:int}/plans/{plan_id:int}/retrait",
+    opt={"access": Access.PLANNER},
+    include_in_schema=False,
+    status_code=303,
+)
+async def withdraw(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Redirect:
+    """Cancel the drafts the accepted plan left, in one action."""
+    await withdraw_plan(db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now)
+    return Redirect(path=f"/campagnes/{campaign_id}?retire=1", status_code=303)
+
+
 router = Router(
     path="/campagnes",
     route_handlers=[
@@ -245,6 +278,7 @@ router = Router(
         run_plan,
         accept,
         publish,
+        withdraw,
     ],
     dependencies=VIEWER,
     tags=["pages"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Response, Router, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
@@ -20,7 +20,7 @@ from api.schemas.campaign import (
 )
 from planner.access import Access
 from planner.db import campaign_plans, campaigns
-from planner.db.campaign_publish import publish_plan
+from planner.db.campaign_publish import accept_and_publish, publish_plan, withdraw_plan
 from planner.db.plan_service import compute_plan
 
 
@@ -144,12 +144,19 @@ async def plan_accept(
     now: Now,
     campaign_id: FromPath[int],
     plan_id: FromPath[int],
+    publish: FromQuery[bool] = False,
 ) -> PlanOut:
     """Book every proposed session as a draft through the booking rules, in one transaction:
-    one refusal and nothing is booked (the answer names the session and every violation)."""
-    row = await campaign_plans.accept_plan(
-        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
-    )
+    one refusal and nothing is booked (the answer names the session and every violation).
+    With ``publish=true``, publish them too in the same transaction: all or none."""
+    if publish:
+        row = await accept_and_publish(
+            db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+        )
+    else:
+        row = await campaign_plans.accept_plan(
+            db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+        )
     return plan_out(row)
 
 
@@ -181,6 +188,34 @@ async def plan_publish(
     return Published(ids)
 
 
+class Withdrawn(msgspec.Struct, frozen=True):
+    """The drafts an accepted plan's withdrawal cancelled."""
+
+    cancelled_session_ids: list[int]
+
+
+@post(
+    "/{campaign_id:int}/plans/{plan_id:int}/withdraw",
+    status_code=HTTP_200_OK,
+    summary="Retirer les brouillons d'un plan accepté",
+    opt={"access": Access.PLANNER},
+)
+async def plan_withdraw(
+    db_session: DbSession,
+    caller: CallerDep,
+    rules: Rules,
+    now: Now,
+    campaign_id: FromPath[int],
+    plan_id: FromPath[int],
+) -> Withdrawn:
+    """Cancel every draft the accepted plan booked that is still a draft, in one transaction;
+    its published sessions stay (cancel each on its own, its registrants are told)."""
+    ids = await withdraw_plan(
+        db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
+    )
+    return Withdrawn(ids)
+
+
 router = Router(
     path="/api/campaigns",
     route_handlers=[
@@ -193,6 +228,7 @@ router = Router(
         plan_detail,
         plan_accept,
         plan_publish,
+        plan_withdraw,
     ],
     tags=["campagnes"],
 )

@@ -45,6 +45,8 @@ from planner.session import (
 )
 
 RUNNING, DONE, FAILED, ACCEPTED = "running", "done", "failed", "accepted"
+WITHDRAWN = "withdrawn"
+"""An accepted plan whose remaining drafts were cancelled in one action."""
 
 
 async def start_plan(

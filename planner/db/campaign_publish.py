@@ -1,6 +1,6 @@
-"""Publishing an accepted campaign plan in one action: every draft it booked becomes published,
-through the same publication as a single session (the rules judged again: a published session
-needs a placed venue), all or none."""
+"""An accepted campaign plan in one action: publish every draft it booked, through the same
+publication as a single session (the rules judged again: a published session needs a placed
+venue), all or none; accept and publish at once; or withdraw the drafts it left (issue 17)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.access.campaigns import require_planner
-from planner.db.campaign_plans import ACCEPTED, get_plan
+from planner.db.campaign_plans import ACCEPTED, WITHDRAWN, accept_plan, get_plan
 from planner.db.campaigns import get_campaign
+from planner.db.models import CampaignPlan
 from planner.db.session_changes import change_status
 from planner.db.session_queries import get_session
 from planner.errors import ConflictError
@@ -51,3 +52,63 @@ async def publish_plan(
             )
             published.append(session_id)
     return published
+
+
+async def accept_and_publish(
+    session: AsyncSession,
+    campaign_id: int,
+    plan_id: int,
+    *,
+    caller: Caller | None,
+    settings: RuleSettings,
+    now: datetime,
+) -> CampaignPlan:
+    """Accept the plan and publish its sessions in the caller's transaction: one refusal,
+    at booking or at publication, and the caller rolls everything back."""
+    plan = await accept_plan(
+        session, campaign_id, plan_id, caller=caller, settings=settings, now=now
+    )
+    await publish_plan(session, campaign_id, plan_id, caller=caller, settings=settings, now=now)
+    return plan
+
+
+WITHDRAWN_REASON = "Plan de campagne retiré avant publication."
+
+
+async def withdraw_plan(
+    session: AsyncSession,
+    campaign_id: int,
+    plan_id: int,
+    *,
+    caller: Caller | None,
+    settings: RuleSettings,
+    now: datetime,
+) -> list[int]:
+    """Cancel the drafts an accepted plan booked and that are still drafts (nobody saw them:
+    their people and venues are freed, and planning again may use them); published sessions
+    stay, each to be cancelled on its own page, where its registrants are told. The plan is
+    then ``withdrawn``; the ids cancelled."""
+    campaign = await get_campaign(session, campaign_id, caller)
+    require_planner(caller, campaign.organisation_id)
+    plan = await get_plan(session, campaign_id, plan_id, caller)
+    if plan.status != ACCEPTED:
+        raise ConflictError(
+            f"Le plan n° {plan_id} n'est pas un plan accepté : il n'a rien réservé à retirer."
+        )
+    withdrawn = []
+    for session_id in plan.accepted_session_ids or []:
+        row = await get_session(session, session_id)
+        if row.status == SessionStatus.DRAFT.value:
+            await change_status(
+                session,
+                session_id,
+                SessionStatus.CANCELLED,
+                caller=caller,
+                settings=settings,
+                now=now,
+                reason=WITHDRAWN_REASON,
+            )
+            withdrawn.append(session_id)
+    plan.status = WITHDRAWN
+    await session.flush()
+    return withdrawn

@@ -143,7 +143,8 @@ class CampaignPlan(Base):
     )
     campaign_revision: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
-    """``running``, ``done``, ``failed`` or ``accepted``."""
+    """``running``, ``done``, ``failed``, ``accepted``, or ``withdrawn`` (accepted, then its
+    remaining drafts cancelled)."""
     solver_status: Mapped[str | None] = mapped_column(String(16))
     coverage: Mapped[int | None] = mapped_column(Integer)
     coverage_bound: Mapped[int | None] = mapped_column(Integer)

@@ -102,3 +102,37 @@ def test_adviser_may_not_open_campaigns(client: Client, settings: Settings, team
     sign_up(client, settings, team.adviser)
     answer = client.get("/campagnes", headers={"Accept": "text/html"})
     assert (answer.status_code, "Réservé aux coordinateurs" in unescape(answer.text)) == (403, True)
+
+
+def test_accept_and_publish_then_withdraw_from_the_page(
+    client: Client, settings: Settings, team: Team
+) -> None:
+    """The page's « Accepter et publier » publishes at once; a later plan accepted as drafts is
+    withdrawn by its button: its drafts are cancelled, the published sessions stay."""
+    create_venue(client, team)
+    sign_up(client, settings, team.admin)
+    created = client.post("/campagnes", data=_form(client, team), follow_redirects=False)
+    campaign = int(created.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/campagnes/{campaign}").text
+    client.post(f"/campagnes/{campaign}/planification", data={"_csrf_token": csrf(page)})
+    plan = _done(client, team, campaign)
+    done_page = unescape(client.get(f"/campagnes/{campaign}").text)
+    action = f"/campagnes/{campaign}/plans/{plan['id']}/acceptation?publier=1"
+    assert f'formaction="{action}"' in done_page
+    published = client.post(action, data={"_csrf_token": csrf(page)})
+    first = _done(client, team, campaign)
+    assert "Séances du plan publiées" in published.text
+    statuses = {
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in first["accepted_session_ids"]
+    }
+    assert statuses == {"published"}
+    withdrawn = client.post(
+        f"/campagnes/{campaign}/plans/{plan['id']}/retrait", data={"_csrf_token": csrf(page)}
+    )
+    assert "Brouillons du plan retirés" in withdrawn.text
+    statuses = {
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in first["accepted_session_ids"]
+    }
+    assert statuses == {"published"}

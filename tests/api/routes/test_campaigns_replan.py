@@ -25,3 +25,62 @@ def test_planning_again_after_accepting_adds_nothing(client: Client, team: Team)
     etouvie = [t for t in again["targets"] if t["qpv_code"] == ETOUVIE_QPV]
     assert [(t["booked"], t["planned"], t["met"]) for t in etouvie] == [(1, 0, True)] * 2
     assert again["summary"]["target_periods_met"] == first["summary"]["target_periods_met"]
+
+
+def test_accept_and_publish_in_one_action(client: Client, team: Team) -> None:
+    """``publish=true`` books and publishes every session of the plan in one transaction."""
+    _venue(client, team)
+    campaign = _create(client, team)["id"]
+    plan = _plan(client, team, campaign)
+    url = f"/api/campaigns/{campaign}/plans/{plan['id']}/accept?publish=true"
+    accepted = client.post(url, headers=team.headers("admin")).json()
+    statuses = [
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in accepted["accepted_session_ids"]
+    ]
+    assert (accepted["status"], statuses) == ("accepted", ["published"] * len(plan["sessions"]))
+
+
+def test_withdraw_cancels_the_drafts_left_and_frees_the_weeks(client: Client, team: Team) -> None:
+    """Withdrawing an accepted plan cancels its drafts (one published by hand stays); planning
+    again proposes the freed week again, not the published one; withdrawing twice is a 409."""
+    _venue(client, team)
+    campaign = _create(client, team)["id"]
+    plan = _plan(client, team, campaign)
+    base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
+    ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
+        "accepted_session_ids"
+    ]
+    kept, dropped = ids
+    published = client.post(f"/api/sessions/{kept}/publish", headers=team.headers("admin"))
+    assert published.status_code == 200, published.text
+    withdrawn = client.post(f"{base}/withdraw", headers=team.headers("admin"))
+    assert withdrawn.json() == {"cancelled_session_ids": [dropped]}
+    statuses = [
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in ids
+    ]
+    assert statuses == ["published", "cancelled"]
+    assert client.get(base, headers=team.headers("admin")).json()["status"] == "withdrawn"
+    again = _plan(client, team, campaign)
+    assert [s["start"] for s in again["sessions"]] == [plan["sessions"][1]["start"]]
+    twice = client.post(f"{base}/withdraw", headers=team.headers("admin"))
+    assert twice.status_code == 409
+
+
+def test_withdraw_is_for_planners(client: Client, team: Team) -> None:
+    """An adviser may not withdraw a plan (403), and nothing is cancelled."""
+    _venue(client, team)
+    campaign = _create(client, team)["id"]
+    plan = _plan(client, team, campaign)
+    base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
+    ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
+        "accepted_session_ids"
+    ]
+    refused = client.post(f"{base}/withdraw", headers=team.headers("adviser"))
+    assert refused.status_code in (403, 404)
+    statuses = {
+        client.get(f"/api/sessions/{sid}", headers=team.headers("admin")).json()["status"]
+        for sid in ids
+    }
+    assert statuses == {"draft"}
