@@ -24,7 +24,7 @@ from planner.db.plan_service import compute_plan
 from planner.errors import InvalidInputError, PermissionDeniedError
 
 SIGN_IN = "/connexion?suivant=/campagnes"
-FIELDS = ("name", "department", "first_day", "last_day", "organisations", "time_limit_s")
+FIELDS = ("name", "department", "epci", "first_day", "last_day", "organisations", "time_limit_s")
 
 
 async def _list_page(
@@ -52,6 +52,11 @@ async def _list_page(
     )
 
 
+def codes(text: str) -> list[str]:
+    """Codes typed in one field, separated by commas, semicolons or spaces."""
+    return [c for c in text.replace(",", " ").replace(";", " ").split() if c]
+
+
 @get("/", opt={"access": Access.PLANNER}, include_in_schema=False)
 async def campaign_list(
     db_session: DbSession, viewer: Viewer, caller: CallerDep, now: Now
@@ -63,6 +68,7 @@ async def campaign_list(
     values = {
         "name": "",
         "department": "",
+        "epci": "",
         "first_day": date.fromordinal(today.toordinal() + 7 - today.weekday()).isoformat(),
         "last_day": date.fromordinal(today.toordinal() + 20 - today.weekday()).isoformat(),
         "organisations": [str(viewer.organisation_id)],
@@ -94,8 +100,8 @@ async def campaign_create(
         if values["time_limit_s"].replace(".", "", 1).isdigit()
         else -1,
     }
-    if values["department"]:
-        raw["department"] = values["department"].upper()
+    raw["departments"] = codes(values["department"].upper())
+    raw["epcis"] = codes(values["epci"])
     errors: dict[str, str] = {}
     try:
         request = msgspec.convert(raw, CampaignCreate)
@@ -104,6 +110,7 @@ async def campaign_create(
         )
     except msgspec.ValidationError as exc:
         where = str(exc).rsplit("$.", 1)[-1].split("[")[0] if "$." in str(exc) else "name"
+        where = {"departments": "department", "epcis": "epci"}.get(where, where)
         errors[where if where in FIELDS else "name"] = (
             "valeur refusée : " + str(exc).split(" - ")[0]
         )

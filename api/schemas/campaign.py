@@ -56,7 +56,8 @@ class VenuesIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CampaignCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """A new campaign: its territory (``department`` or ``epci``), period and participants."""
+    """A new campaign: its territory (any set of ``departments`` and ``epcis``: a region's
+    week is one campaign; ``department`` and ``epci`` add one each), period and participants."""
 
     name: Name
     first_day: date
@@ -64,6 +65,8 @@ class CampaignCreate(msgspec.Struct, forbid_unknown_fields=True):
     organisations: list[Id]
     department: Department | None = None
     epci: Siren | None = None
+    departments: Annotated[list[Department], msgspec.Meta(max_length=120)] = []
+    epcis: Annotated[list[Siren], msgspec.Meta(max_length=1300)] = []
     organisation_id: Id | None = None
     targets: list[TargetIn] | None = None
     min_visits: Visits = 1
@@ -94,6 +97,10 @@ class CampaignPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     organisations: list[Id] | msgspec.UnsetType = msgspec.UNSET
     department: Department | msgspec.UnsetType | None = msgspec.UNSET
     epci: Siren | msgspec.UnsetType | None = msgspec.UNSET
+    departments: Annotated[list[Department], msgspec.Meta(max_length=120)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    epcis: Annotated[list[Siren], msgspec.Meta(max_length=1300)] | msgspec.UnsetType = msgspec.UNSET
     targets: list[TargetIn] | msgspec.UnsetType | None = msgspec.UNSET
     min_visits: Visits | msgspec.UnsetType = msgspec.UNSET
     per: Per | msgspec.UnsetType = msgspec.UNSET
@@ -116,6 +123,12 @@ class CampaignPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
 def convert(values: dict[str, Any]) -> dict[str, Any]:
     """Request values as the service's: lists to tuples, nested structs to its values."""
     out = dict(values)
+    if {"department", "epci", "departments", "epcis"} & set(out):  # one territory, merged
+        department, epci = out.pop("department", None), out.pop("epci", None)
+        out["departments"] = tuple(
+            sorted({*out.get("departments", ()), *([department] if department else [])})
+        )
+        out["epcis"] = tuple(sorted({*out.get("epcis", ()), *([epci] if epci else [])}))
     if out.get("organisations") is not None:
         out["organisations"] = tuple(out["organisations"])
     if out.get("targets") is not None:
@@ -164,8 +177,12 @@ class CampaignOut(msgspec.Struct, frozen=True):
     id: int
     name: str
     organisation_id: int
+    departments: list[str]
+    epcis: list[str]
     department: str | None
+    """The territory's department when it is exactly one department (else ``None``)."""
     epci: str | None
+    """The territory's EPCI when it is exactly one EPCI (else ``None``)."""
     first_day: date
     last_day: date
     organisations: list[int]
@@ -191,8 +208,10 @@ def campaign_out(row: Campaign) -> CampaignOut:
         id=row.id,
         name=row.name,
         organisation_id=row.organisation_id,
-        department=row.department,
-        epci=row.epci,
+        departments=list(row.departments),
+        epcis=list(row.epcis),
+        department=row.departments[0] if len(row.departments) == 1 and not row.epcis else None,
+        epci=row.epcis[0] if len(row.epcis) == 1 and not row.departments else None,
         first_day=row.first_day,
         last_day=row.last_day,
         organisations=[o.organisation_id for o in row.organisations],

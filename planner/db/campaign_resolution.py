@@ -42,19 +42,25 @@ from planner.session import OVERSEAS_ZONES, PUBLIC, Role
 async def territory_codes(
     session: AsyncSession, data: CampaignInput, errors: dict[str, str]
 ) -> list[str]:
-    """The QPV codes of the campaign's department or EPCI."""
-    if data.department is not None:
-        query = select(Qpv.code).where(Qpv.department_code == data.department.upper())
-        field, label = "department", f"aucun QPV chargé dans le département {data.department}"
-    elif data.epci is not None:
-        query = select(QpvEpci.qpv_code).where(QpvEpci.siren == data.epci)
-        field, label = "epci", f"aucun QPV chargé pour l'EPCI {data.epci}"
-    else:
-        return []
-    codes = sorted(set(await session.scalars(query)))
-    if not codes:
-        errors[field] = label
-    return codes
+    """The QPV codes of the campaign's departments and EPCIs (each must hold QPVs)."""
+    codes: set[str] = set()
+    empty = []
+    for department in data.departments:
+        found = set(
+            await session.scalars(select(Qpv.code).where(Qpv.department_code == department))
+        )
+        if not found:
+            empty.append(f"département {department}")
+        codes |= found
+    for siren in data.epcis:
+        found = set(await session.scalars(select(QpvEpci.qpv_code).where(QpvEpci.siren == siren)))
+        if not found:
+            empty.append(f"EPCI {siren}")
+        codes |= found
+    if empty:
+        field = "department" if any(e.startswith("dép") for e in empty) else "epci"
+        errors[field] = "aucun QPV chargé pour : " + ", ".join(empty)
+    return sorted(codes)
 
 
 async def resolve_targets(

@@ -2,7 +2,8 @@
 
 Defaults a coordinator would expect:
 
-- no targets given: every QPV of the territory (department or EPCI), ``min_visits`` per ``per``;
+- no targets given: every QPV of the territory (any set of departments and EPCIs: a region's
+  week is one campaign), ``min_visits`` per ``per``;
 - a target without a weight: from coverage before the campaign — never reached weighs 3, last
   visited more than 30 days (:data:`planner.coverage_status.DEFAULT_LAPSED_AFTER_DAYS`) before
   the campaign starts weighs 2, else 1;
@@ -158,12 +159,10 @@ async def update_campaign(
     known = require_planner(caller, row.organisation_id)
     before = snapshot(row)
     current = current_input(row)
-    if "targets" not in changes and {"department", "epci", "min_visits", "per"} & set(changes):
+    if "targets" not in changes and {"departments", "epcis", "min_visits", "per"} & set(changes):
         changes = {**changes, "targets": None}
-        if "department" in changes and "epci" not in changes:
-            changes["epci"] = None
-        if "epci" in changes and "department" not in changes:
-            changes["department"] = None
+    if {"departments", "epcis"} & set(changes):  # a territory given replaces the whole one
+        changes = {"departments": (), "epcis": (), **changes}
     if "staff" not in changes and "organisations" in changes:
         changes = {**changes, "staff": None}
     data = replace(current, **changes)
@@ -193,8 +192,8 @@ def current_input(row: Campaign) -> CampaignInput:
         first_day=row.first_day,
         last_day=row.last_day,
         organisations=tuple(o.organisation_id for o in row.organisations),
-        department=row.department,
-        epci=row.epci,
+        departments=tuple(row.departments),
+        epcis=tuple(row.epcis),
         organisation_id=row.organisation_id,
         targets=tuple(
             TargetInput(
@@ -239,7 +238,7 @@ def snapshot(row: Campaign) -> dict[str, Any]:
     return {
         "name": row.name,
         "organisation_id": row.organisation_id,
-        "territory": row.department or row.epci,
+        "territory": [*row.departments, *row.epcis],
         "period": [row.first_day.isoformat(), row.last_day.isoformat()],
         "organisations": [o.organisation_id for o in row.organisations],
         "targets": len(row.targets),
@@ -258,6 +257,11 @@ async def _apply(
 ) -> None:
     """Check ``data`` whole (every error at once) and write it into ``row`` and its children."""
     errors: dict[str, str] = {}
+    data = replace(
+        data,
+        departments=tuple(sorted({d.strip().upper() for d in data.departments})),
+        epcis=tuple(sorted({e.strip() for e in data.epcis})),
+    )
     check_numbers(data, settings, errors)
     lead = await session.get(Organisation, data.organisation_id or 0)
     if lead is None:
@@ -299,7 +303,7 @@ async def _apply(
         raise InvalidInputError(errors)
     row.name = data.name.strip()
     row.organisation_id = data.organisation_id or 0
-    row.department, row.epci = data.department, data.epci
+    row.departments, row.epcis = list(data.departments), list(data.epcis)
     row.first_day, row.last_day = data.first_day, data.last_day
     row.kind, row.duration_minutes = data.kind.value, data.duration_minutes
     row.window_start, row.window_end = f"{start:%H:%M}", f"{end:%H:%M}"

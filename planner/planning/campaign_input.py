@@ -62,8 +62,10 @@ class CampaignInput:
     first_day: date
     last_day: date
     organisations: tuple[int, ...]
-    department: str | None = None
-    epci: str | None = None
+    departments: tuple[str, ...] = ()
+    """The territory: any set of departments (codes) and EPCIs (SIRENs), e.g. a region's five
+    departments; the targets default to every QPV of it."""
+    epcis: tuple[str, ...] = ()
     organisation_id: int | None = None
     """The coordinating organisation; ``None``: the caller's."""
     targets: tuple[TargetInput, ...] | None = None
@@ -101,8 +103,10 @@ def check_numbers(data: CampaignInput, settings: RuleSettings, errors: dict[str,
         errors["last_day"] = "le dernier jour précède le premier"
     elif (data.last_day - data.first_day).days >= MAX_DAYS:
         errors["last_day"] = f"une campagne dure au plus {MAX_DAYS} jours"
-    if (data.department is None) == (data.epci is None) and data.targets is None:
-        errors["department"] = "donnez un département ou un EPCI (ou la liste des QPV visés)"
+    if not data.departments and not data.epcis and data.targets is None:
+        errors["department"] = (
+            "donnez au moins un département ou un EPCI (ou la liste des QPV visés)"
+        )
     if data.per not in PERIODS:
         errors["per"] = "« week » (par semaine) ou « fortnight » (par quinzaine)"
     if not 1 <= data.min_visits <= 7:

@@ -30,8 +30,10 @@ class Campaign(Base):
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     """The coordinating organisation: owner of the sessions booked from its plans."""
-    department: Mapped[str | None] = mapped_column(String(3))
-    epci: Mapped[str | None] = mapped_column(String(9))
+    departments: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    """The territory's departments (codes), with :attr:`epcis`: any set of both."""
+    epcis: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    """The territory's EPCIs (SIRENs)."""
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(32))
