@@ -121,10 +121,14 @@ def _report(campaign_id: int, plan: CampaignPlan, name: str) -> list[str]:
     ]
     for session in sessions[:10]:
         local = datetime.fromisoformat(session["start"])
+        venue = (
+            "lieu à trouver"
+            if session.get("venue_id") is None
+            else f"lieu n° {session['venue_id']}"
+        )
         lines.append(
-            f"  {french_day(local.date())} {local:%H:%M} — QPV {session['qpv_code']}, lieu n° "
-            f"{session['venue_id']}, intervenants n° "
-            + " et ".join(str(a["staff_id"]) for a in session["staff"])
+            f"  {french_day(local.date())} {local:%H:%M} — QPV {session['qpv_code']}, {venue}, "
+            "intervenants n° " + " et ".join(str(a["staff_id"]) for a in session["staff"])
         )
     if len(sessions) > 10:
         lines.append(f"  … et {len(sessions) - 10} autre(s).")

@@ -113,7 +113,16 @@ def check_neighbourhood(case: Case) -> Iterator[Violation]:
 def check_placed(case: Case) -> Iterator[Violation]:
     """Rule 5: a published session has a venue placed on the map (residents must find it)."""
     place = case.booking.place
-    if case.booking.status is SessionStatus.PUBLISHED and (place.lon is None or place.lat is None):
+    if case.booking.status is SessionStatus.PUBLISHED and place.to_find:
+        yield Violation(
+            "lieu-non-geolocalise",
+            "La séance n'a pas encore de lieu (« lieu à trouver dans le quartier ») : "
+            "choisissez le lieu avant de la publier.",
+            field="venue",
+        )
+    elif case.booking.status is SessionStatus.PUBLISHED and (
+        place.lon is None or place.lat is None
+    ):
         yield Violation(
             "lieu-non-geolocalise",
             f"{text.sentence(text.venue(place))} n'est pas placé sur la carte : une séance publiée "

@@ -83,6 +83,8 @@ class Place:
     nearest_qpv_distance_m: float | None
     name: str = ""
     """The venue's name, for messages people read (its number when unknown)."""
+    to_find: bool = False
+    """A stand-in for a venue still to find in the QPV (a campaign's): never published."""
 
 
 @dataclass(frozen=True, slots=True)

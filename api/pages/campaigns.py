@@ -19,7 +19,12 @@ from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
 from planner.access import Access
 from planner.clock import PARIS
 from planner.db import campaign_plans, campaigns, people
-from planner.db.campaign_publish import accept_and_publish, publish_plan, withdraw_plan
+from planner.db.campaign_publish import (
+    accept_and_publish,
+    publish_plan,
+    waiting_for_a_venue,
+    withdraw_plan,
+)
 from planner.db.plan_service import compute_plan
 from planner.errors import InvalidInputError, PermissionDeniedError
 
@@ -49,6 +54,19 @@ async def _list_page(
         values=values,
         errors=errors,
         error=f"Campagne non créée : {len(errors)} problème(s) à corriger." if errors else None,
+    )
+
+
+def published_notice(publiee: str) -> str:
+    """What a publication did: ``publiee`` is one more than the drafts left for want of a
+    venue (the redirect's query)."""
+    waiting = int(publiee) - 1 if publiee.isdigit() and 0 < int(publiee) < 10_000 else 0
+    done = "Séances du plan publiées : elles sont dans les calendriers."
+    if not waiting:
+        return done
+    return (
+        f"{done} {waiting} séance{'s' if waiting > 1 else ''} reste{'nt' if waiting > 1 else ''} "
+        "en brouillon : leur lieu est à trouver (choisissez-le sur la page de chaque séance)."
     )
 
 
@@ -149,7 +167,7 @@ async def campaign_page(
         plan=latest,
         stale=latest is not None and latest.campaign_revision != row.revision,
         notice=(
-            "Séances du plan publiées : elles sont dans les calendriers."
+            published_notice(publiee)
             if publiee
             else "Brouillons du plan retirés : leurs séances sont annulées."
             if retire
@@ -227,10 +245,11 @@ async def accept(
     """Book every proposed session as a draft, all or none (the service's own checks); with
     ``publier``, publish them in the same transaction."""
     if publier:
-        await accept_and_publish(
+        plan = await accept_and_publish(
             db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
         )
-        return Redirect(path=f"/campagnes/{campaign_id}?publiee=1", status_code=303)
+        waiting = len(await waiting_for_a_venue(db_session, plan))
+        return Redirect(path=f"/campagnes/{campaign_id}?publiee={waiting + 1}", status_code=303)
     await campaign_plans.accept_plan(
         db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
     )
@@ -253,7 +272,9 @@ async def publish(
 ) -> Redirect:
     """Publish the accepted plan's drafts in one action."""
     await publish_plan(db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now)
-    return Redirect(path=f"/campagnes/{campaign_id}?publiee=1", status_code=303)
+    plan = await campaign_plans.get_plan(db_session, campaign_id, plan_id, caller)
+    waiting = len(await waiting_for_a_venue(db_session, plan))
+    return Redirect(path=f"/campagnes/{campaign_id}?publiee={waiting + 1}", status_code=303)
 
 
 @post(

@@ -20,7 +20,12 @@ from api.schemas.campaign import (
 )
 from planner.access import Access
 from planner.db import campaign_plans, campaigns
-from planner.db.campaign_publish import accept_and_publish, publish_plan, withdraw_plan
+from planner.db.campaign_publish import (
+    accept_and_publish,
+    publish_plan,
+    waiting_for_a_venue,
+    withdraw_plan,
+)
 from planner.db.plan_service import compute_plan
 
 
@@ -164,6 +169,8 @@ class Published(msgspec.Struct, frozen=True):
     """The sessions an accepted plan's publication published."""
 
     published_session_ids: list[int]
+    waiting_for_venue_session_ids: list[int] = []
+    """Drafts at a stand-in venue ("lieu à trouver"): set their venue, then publish them."""
 
 
 @post(
@@ -185,7 +192,8 @@ async def plan_publish(
     ids = await publish_plan(
         db_session, campaign_id, plan_id, caller=caller, settings=rules, now=now
     )
-    return Published(ids)
+    plan = await campaign_plans.get_plan(db_session, campaign_id, plan_id, caller)
+    return Published(ids, await waiting_for_a_venue(db_session, plan))
 
 
 class Withdrawn(msgspec.Struct, frozen=True):

@@ -260,20 +260,25 @@ class PlannedPerson(msgspec.Struct, frozen=True):
 
 
 class ProposedSessionOut(msgspec.Struct, frozen=True):
-    """A proposed session: QPV, venue, times (with the offset of the territory's ``timezone``)
-    and the pair."""
+    """A proposed session: QPV, venue (or a venue to find), times (with the offset of the
+    territory's ``timezone``) and the pair."""
 
     qpv_code: str
     qpv_name: str
-    venue_id: int
+    venue_id: int | None
+    """``None`` when no registered venue serves the QPV: see ``to_find``."""
     venue_name: str
     timezone: str
     start: datetime
     end: datetime
     staff: list[PlannedPerson]
     venue_lat: float | None = None
-    """Where the venue is (WGS84), for a map; absent from plans stored before it was kept."""
+    """Where the venue is (WGS84), for a map; absent from plans stored before it was kept; the
+    QPV's centroid when the venue is to find."""
     venue_lon: float | None = None
+    to_find: bool = False
+    """No registered venue serves the QPV: the evening and the pair are proposed "lieu à
+    trouver dans le quartier"; accepted, the session waits as a draft for its venue."""
 
 
 class TargetPeriodOut(msgspec.Struct, frozen=True):

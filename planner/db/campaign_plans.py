@@ -31,6 +31,7 @@ from planner.db.models import (
     Staff,
     Venue,
 )
+from planner.db.venues_to_find import TO_FIND, stand_in_venue
 from planner.errors import BookingRefusedError, ConflictError, NotFoundError
 from planner.planning.campaign import (
     TIMEZONE,
@@ -121,7 +122,7 @@ async def finish_plan(
         (await session.execute(select(Qpv.code, Qpv.name).where(Qpv.code.in_(codes)))).all()
     )
     venue_ids = {s.venue_id for s in proposal.sessions}
-    venues = {
+    venues: dict[int, tuple[str, float | None, float | None]] = {
         vid: (name, lat, lon)
         for vid, name, lat, lon in (
             await session.execute(
@@ -140,11 +141,15 @@ async def finish_plan(
             )
         ).all()
     }
+    stand_ins = {v.place.venue_id: v.place for v in problem.venues if v.place.to_find}
+    for venue_id, place in stand_ins.items():
+        venues[venue_id] = (TO_FIND, place.lat, place.lon)
     plan.sessions = [
         {
             "qpv_code": s.qpv_code,
             "qpv_name": qpv_names.get(s.qpv_code, s.qpv_code),
-            "venue_id": s.venue_id,
+            "venue_id": None if s.venue_id in stand_ins else s.venue_id,
+            "to_find": s.venue_id in stand_ins,
             "venue_name": venues[s.venue_id][0] if s.venue_id in venues else "",
             "venue_lat": venues[s.venue_id][1] if s.venue_id in venues else None,
             "venue_lon": venues[s.venue_id][2] if s.venue_id in venues else None,
@@ -243,7 +248,9 @@ async def accept_plan(
             title=f"{label.capitalize()} – {proposed['qpv_name']}",
             start=start,
             end=datetime.fromisoformat(proposed["end"]),
-            venue_id=proposed["venue_id"],
+            venue_id=proposed["venue_id"]
+            if proposed["venue_id"] is not None
+            else (await stand_in_venue(session, proposed["qpv_code"], now=now)).id,
             organisation_id=campaign.organisation_id,
             staff_ids=tuple(p["staff_id"] for p in staff),
             partner_ids=tuple(

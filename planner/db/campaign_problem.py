@@ -3,8 +3,9 @@
 
 :func:`load_problem` reads the people with their organisation's premises as base, the candidate
 venues, every holding session of these people and venues around the period (they block people
-and venues), and the visits to the targets already booked (:func:`booked_visits`: they count
-towards the targets and the minimum gap, so that planning again after accepting tops up).
+and venues), the stand-in venues of QPVs no venue serves (:func:`venues_to_find`), and the
+visits to the targets already booked (:func:`booked_visits`: they count towards the targets and
+the minimum gap, so that planning again after accepting tops up).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from planner.db.models import (
     Campaign,
     Organisation,
     OutreachSession,
+    Qpv,
     SessionQpv,
     SessionStaff,
     Staff,
@@ -28,6 +30,7 @@ from planner.db.models import (
     VenueQpv,
 )
 from planner.db.session_values import as_booking, venue_place
+from planner.db.venues_to_find import TO_FIND
 from planner.planning.campaign import (
     TIMEZONE,
     CampaignProblem,
@@ -36,7 +39,14 @@ from planner.planning.campaign import (
     StaffMember,
     Target,
 )
-from planner.session import Booking, EveningWindow, RuleSettings, SessionKind, SessionStatus
+from planner.session import (
+    Booking,
+    EveningWindow,
+    Place,
+    RuleSettings,
+    SessionKind,
+    SessionStatus,
+)
 
 
 async def load_problem(
@@ -54,9 +64,10 @@ async def load_problem(
         chosen.setdefault(choice.qpv_code, set()).add(choice.venue_id)
     serving = (
         await session.execute(
-            select(VenueQpv.venue_id, VenueQpv.qpv_code).where(
-                VenueQpv.qpv_code.in_([c for c in codes if c not in chosen])
-            )
+            select(VenueQpv.venue_id, VenueQpv.qpv_code)
+            .join(Venue, Venue.id == VenueQpv.venue_id)
+            .where(VenueQpv.qpv_code.in_([c for c in codes if c not in chosen]))
+            .where(Venue.to_find.is_(False))
         )
     ).all()
     for venue_id, code in serving:
@@ -69,7 +80,7 @@ async def load_problem(
             frozenset(code for code, ids in chosen.items() if v in ids),
         )
         for v in sorted(venues)
-    )
+    ) + await venues_to_find(session, [c for c in codes if c not in chosen])
     people = {p.staff_id: p for p in campaign.staff}
     staff = list(await session.scalars(select(Staff).where(Staff.id.in_(people))))
     org_ids = {s.organisation_id for s in staff}
@@ -146,6 +157,23 @@ async def _existing(
         .order_by(OutreachSession.id)
     )
     return tuple(as_booking(row) for row in rows)
+
+
+async def venues_to_find(session: AsyncSession, codes: list[str]) -> tuple[CandidateVenue, ...]:
+    """A stand-in venue for each QPV no venue serves, at the QPV's centroid (travel is counted
+    to the QPV), numbered below zero: the plan proposes the evening and the pair there, and its
+    session waits for a real venue (:mod:`planner.db.venues_to_find`)."""
+    rows = await session.execute(
+        select(Qpv.code, Qpv.centroid_lon, Qpv.centroid_lat)
+        .where(Qpv.code.in_(codes))
+        .order_by(Qpv.code)
+    )
+    return tuple(
+        CandidateVenue(
+            Place(-n, lon, lat, code, 0.0, name=TO_FIND, to_find=True), frozenset({code})
+        )
+        for n, (code, lon, lat) in enumerate(rows.all(), start=1)
+    )
 
 
 async def booked_visits(

@@ -29,7 +29,8 @@ async def publish_plan(
     now: datetime,
 ) -> list[int]:
     """Publish the drafts an accepted plan booked (those already published, cancelled or
-    completed are left as they are); the ids published. One refusal raises and the caller's
+    completed are left as they are, and those whose venue is still to find stay drafts: see
+    :func:`waiting_for_a_venue`); the ids published. One refusal raises and the caller's
     transaction is rolled back: none is published."""
     campaign = await get_campaign(session, campaign_id, caller)
     require_planner(caller, campaign.organisation_id)
@@ -41,7 +42,7 @@ async def publish_plan(
     published = []
     for session_id in plan.accepted_session_ids or []:
         row = await get_session(session, session_id)
-        if row.status == SessionStatus.DRAFT.value:
+        if row.status == SessionStatus.DRAFT.value and not row.venue.to_find:
             await change_status(
                 session,
                 session_id,
@@ -112,3 +113,14 @@ async def withdraw_plan(
     plan.status = WITHDRAWN
     await session.flush()
     return withdrawn
+
+
+async def waiting_for_a_venue(session: AsyncSession, plan: CampaignPlan) -> list[int]:
+    """The plan's drafts still at a stand-in venue ("lieu à trouver"): they wait for their
+    organiser to set the venue before they can be published."""
+    waiting = []
+    for session_id in plan.accepted_session_ids or []:
+        row = await get_session(session, session_id)
+        if row.status == SessionStatus.DRAFT.value and row.venue.to_find:
+            waiting.append(session_id)
+    return waiting

@@ -66,6 +66,7 @@ def venue_place(venue: Venue) -> Place:
         qpv_code=venue.qpv_code,
         nearest_qpv_distance_m=venue.nearest_qpv_distance_m,
         name=venue.name,
+        to_find=venue.to_find,
     )
 
 

@@ -28,19 +28,20 @@ def test_plan_command_stores_and_summarises(
     assert (
         lines[0] == f"Plan n° 1 de la campagne n° {campaign['id']} « Campagne de test » : OPTIMAL."
     )
-    assert lines[1] == "  2 séance(s) proposée(s) ; périodes-cibles atteintes : 2/20."
+    assert lines[1] == "  4 séance(s) proposée(s) ; périodes-cibles atteintes : 4/20."
     assert lines[2] == (
-        "  Couverture pondérée 6 (borne prouvée 6, écart 0,0 %) ; charge maximale 2 séance(s) ; "
+        "  Couverture pondérée 12 (borne prouvée 12, écart 0,0 %) ; charge maximale 4 séance(s) ; "
         "0 km."
     )
-    assert f"QPV {ETOUVIE_QPV}" in lines[3]
-    assert "  Périodes non atteintes (18) : aucun lieu candidat ne dessert le QPV." in lines
+    assert f"QPV {ETOUVIE_QPV}, lieu n° 1," in lines[3]
+    assert "lieu à trouver" in lines[4]  # the other QPVs of the Somme have no venue
+    assert "  Périodes non atteintes (16) : la capacité des intervenants est épuisée." in lines
     stored = client.get(
         f"/api/campaigns/{campaign['id']}/plans/1", headers=team.headers("admin")
     ).json()
     assert (stored["status"], stored["summary"]["sessions"], stored["solver_status"]) == (
         "done",
-        2,
+        4,
         "OPTIMAL",
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db.models.base import Base
@@ -56,6 +56,9 @@ class Venue(Base):
     step_free: Mapped[bool | None] = mapped_column(Boolean)
     """Step-free access; ``None`` when nobody checked."""
     notes: Mapped[str] = mapped_column(Text, default="")
+    to_find: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A stand-in a campaign plan booked for a QPV with no venue ("lieu à trouver dans le
+    quartier", placed at the QPV): its sessions stay drafts until a real venue is set."""
     booking_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped by every booking here: the row lock that serialises bookings of this venue."""
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

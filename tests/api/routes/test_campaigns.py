@@ -135,32 +135,39 @@ def test_patch_changes_fields_and_recomputes_targets(client: Client, team: Team)
 
 
 def test_plan_visits_the_served_qpv_and_explains_the_others(client: Client, team: Team) -> None:
-    """The only venue serves Etouvie: one visit a week there, every other QPV says why not."""
+    """One venue serves Etouvie; the nine other QPVs of the Somme have none, and are planned
+    all the same with a venue to find (at the QPV). One pair, two sessions a week each: four
+    visits, every other target short for want of people, said so."""
     _venue(client, team)
     campaign = _create(client, team)
     plan = _plan(client, team, campaign["id"])
     assert (plan["status"], plan["solver_status"], plan["gap"]) == ("done", "OPTIMAL", 0.0)
     assert plan["summary"] == {
-        "sessions": 2,
+        "sessions": 4,
         "target_periods": 20,
-        "target_periods_met": 2,
-        "qpvs_fully_met": 1,
+        "target_periods_met": 4,
+        "qpvs_fully_met": 0,
         "qpvs": 10,
     }
     for session in plan["sessions"]:
-        assert session["qpv_code"] == ETOUVIE_QPV
         assert {p["staff_id"] for p in session["staff"]} == {team.adviser, team.partner}
         assert datetime.fromisoformat(session["start"]).astimezone(PARIS).hour == 17
-        assert (session["venue_lat"], session["venue_lon"]) == (ETOUVIE["lat"], ETOUVIE["lon"])
+        if session["qpv_code"] == ETOUVIE_QPV:
+            assert session["to_find"] is False
+            assert (session["venue_lat"], session["venue_lon"]) == (ETOUVIE["lat"], ETOUVIE["lon"])
+        else:
+            assert (session["to_find"], session["venue_id"]) == (True, None)
+            assert session["venue_name"] == "Lieu à trouver dans le quartier"
+            assert session["venue_lat"] is not None
     unmet = [t for t in plan["targets"] if not t["met"]]
-    assert len(unmet) == 18
-    assert all(t["reason"].startswith("Aucun lieu candidat ne dessert le QPV") for t in unmet)
+    assert len(unmet) == 16
+    assert {t["cause"] for t in unmet} == {"capacity"}
 
 
 def test_accept_books_drafts_once(client: Client, team: Team) -> None:
     """Accepting books every proposed session as a draft; accepting again is a conflict."""
     _venue(client, team)
-    campaign = _create(client, team)
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])
     plan = _plan(client, team, campaign["id"])
     url = f"/api/campaigns/{campaign['id']}/plans/{plan['id']}/accept"
     accepted = client.post(url, headers=team.headers("admin")).json()
@@ -248,7 +255,7 @@ def test_long_plan_answers_202_and_is_followed(settings: Settings, team: Team) -
         while body["status"] == "running" and clock.monotonic() < deadline:
             clock.sleep(0.2)
             body = c.get(location, headers=team.headers("admin")).json()
-        assert (body["status"], body["summary"]["target_periods_met"]) == ("done", 2)
+        assert (body["status"], body["summary"]["target_periods_met"]) == ("done", 4)
         listed = c.get(f"/api/campaigns/{campaign['id']}/plans", headers=team.headers("manager"))
         assert [p["id"] for p in listed.json()] == [body["id"]]
 
@@ -395,7 +402,7 @@ def test_publish_an_accepted_plan_in_one_action(client: Client, team: Team) -> N
     """Publishing before accepting is a 409; after, every booked draft is published (a second
     call has nothing left to publish)."""
     _venue(client, team)
-    campaign = _create(client, team)["id"]
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])["id"]
     plan = _plan(client, team, campaign)
     url = f"/api/campaigns/{campaign}/plans/{plan['id']}"
     early = client.post(f"{url}/publish", headers=team.headers("admin"))
@@ -411,4 +418,4 @@ def test_publish_an_accepted_plan_in_one_action(client: Client, team: Team) -> N
         accepted["accepted_session_ids"],
         {"published"},
     )
-    assert again.json() == {"published_session_ids": []}
+    assert again.json() == {"published_session_ids": [], "waiting_for_venue_session_ids": []}

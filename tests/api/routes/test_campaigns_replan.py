@@ -16,7 +16,7 @@ def test_planning_again_after_accepting_adds_nothing(client: Client, team: Team)
     """The accepted drafts count as the visits of their weeks: the second plan proposes no
     session, and says every Etouvie week is met by a visit already booked."""
     _venue(client, team)
-    campaign = _create(client, team)["id"]
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])["id"]
     first = _plan(client, team, campaign)
     url = f"/api/campaigns/{campaign}/plans/{first['id']}/accept"
     assert client.post(url, headers=team.headers("admin")).status_code == 200
@@ -30,7 +30,7 @@ def test_planning_again_after_accepting_adds_nothing(client: Client, team: Team)
 def test_accept_and_publish_in_one_action(client: Client, team: Team) -> None:
     """``publish=true`` books and publishes every session of the plan in one transaction."""
     _venue(client, team)
-    campaign = _create(client, team)["id"]
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])["id"]
     plan = _plan(client, team, campaign)
     url = f"/api/campaigns/{campaign}/plans/{plan['id']}/accept?publish=true"
     accepted = client.post(url, headers=team.headers("admin")).json()
@@ -45,7 +45,7 @@ def test_withdraw_cancels_the_drafts_left_and_frees_the_weeks(client: Client, te
     """Withdrawing an accepted plan cancels its drafts (one published by hand stays); planning
     again proposes the freed week again, not the published one; withdrawing twice is a 409."""
     _venue(client, team)
-    campaign = _create(client, team)["id"]
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])["id"]
     plan = _plan(client, team, campaign)
     base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
     ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
@@ -71,7 +71,7 @@ def test_withdraw_cancels_the_drafts_left_and_frees_the_weeks(client: Client, te
 def test_withdraw_is_for_planners(client: Client, team: Team) -> None:
     """An adviser may not withdraw a plan (403), and nothing is cancelled."""
     _venue(client, team)
-    campaign = _create(client, team)["id"]
+    campaign = _create(client, team, targets=[{"qpv_code": ETOUVIE_QPV}])["id"]
     plan = _plan(client, team, campaign)
     base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
     ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
@@ -84,3 +84,31 @@ def test_withdraw_is_for_planners(client: Client, team: Team) -> None:
         for sid in ids
     }
     assert statuses == {"draft"}
+
+
+def test_a_session_whose_venue_is_to_find_is_published_once_its_venue_is_set(
+    client: Client, team: Team
+) -> None:
+    """A QPV no venue serves is planned at its stand-in venue; the draft cannot be published
+    (the reason says the venue is to find) until its organiser sets a real venue."""
+    real = _venue(client, team)
+    campaign = _create(client, team, targets=[{"qpv_code": "QN08009M"}])["id"]
+    plan = _plan(client, team, campaign)
+    assert {s["to_find"] for s in plan["sessions"]} == {True}
+    base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
+    ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
+        "accepted_session_ids"
+    ]
+    published = client.post(f"{base}/publish", headers=team.headers("admin")).json()
+    assert published == {"published_session_ids": [], "waiting_for_venue_session_ids": ids}
+    first = client.get(f"/api/sessions/{ids[0]}", headers=team.headers("admin")).json()
+    assert first["venue"]["name"].startswith("Lieu à trouver dans le quartier")
+    refused = client.post(f"/api/sessions/{ids[0]}/publish", headers=team.headers("admin"))
+    assert refused.status_code == 422
+    assert "lieu à trouver dans le quartier" in refused.text
+    moved = client.patch(
+        f"/api/sessions/{ids[0]}", json={"venue_id": real}, headers=team.headers("admin")
+    )
+    assert moved.status_code == 200, moved.text
+    done = client.post(f"/api/sessions/{ids[0]}/publish", headers=team.headers("admin"))
+    assert done.status_code == 200, done.text
