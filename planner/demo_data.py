@@ -76,8 +76,17 @@ VENUE_OWNERS = {
     "e2c_lille": "e2c",
 }
 """Each venue's owner, the organisation at home there; the Nouveau Roubaix hall is shared."""
-PARTNERSHIPS = (("cl", "ft_am"), ("cl", "cs_et"), ("ft_am", "cs_et"))
-"""Active partnerships: the Amiens partners plan campaigns together (README's example)."""
+PARTNERSHIPS = (
+    ("cl", "ft_am"),
+    ("cl", "cs_et"),
+    ("ft_am", "cs_et"),
+    ("cl", "ft_rx"),
+    ("cl", "ml"),
+    ("cl", "cs_cl"),
+    ("cl", "e2c"),
+)
+"""Active partnerships: the Amiens partners plan campaigns together (README's example), and
+CitésLab coordinates the regional week with the Roubaix, Clermont and Lille partners."""
 EVENING_WINDOWS = {"ml": ("18:00", "22:00")}
 """The Mission Locale's own window: the seminar's slots "until 22:00" (others: the default)."""
 

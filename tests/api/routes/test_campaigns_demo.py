@@ -76,3 +76,74 @@ def test_demo_coordinator_plans_and_accepts(
                 "draft",
                 orgs["CitésLab Amiens (démo)"],
             )
+
+
+REGION = ("02", "59", "60", "62", "80")
+
+
+def test_demo_regional_week_is_one_campaign_published_and_topped_up(
+    database_url: str,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 17's acceptance: CitésLab's coordinator plans the regional week over the five
+    departments with the partners of Amiens, Roubaix, Clermont and Lille, accepts and publishes
+    it in one action (sessions whose venue is to find stay drafts), plans again and gets no
+    QPV visited twice."""
+    assert _run(monkeypatch, capsys, database_url, "load-demo")[0] == 0
+    _, out, _ = _run(
+        monkeypatch, capsys, database_url, "create-token", "chef-de-projet.l@demo.invalid"
+    )
+    headers = {"Authorization": f"Bearer {out.splitlines()[-1]}"}
+    with TestClient(app=create_app(settings)) as client:
+        orgs = client.get("/api/organisations", headers=headers).json()
+        partners = [
+            o["id"]
+            for o in orgs
+            if any(
+                word in o["name"]
+                for word in ("CitésLab", "France Travail", "Centre social", "Mission Locale", "E2C")
+            )
+        ]
+        first = _monday(2)
+        created = client.post(
+            "/api/campaigns",
+            json={
+                "name": "Laisse pas traîner ton futur (démo)",
+                "departments": list(REGION),
+                "first_day": first.isoformat(),
+                "last_day": (first + timedelta(days=4)).isoformat(),
+                "organisations": partners,
+                "max_travel_km": 60,
+                "time_limit_s": 5,
+            },
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        campaign = created.json()
+        assert (campaign["departments"], len(campaign["targets"])) == (list(REGION), 204)
+        plan = client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers).json()
+        assert plan["status"] == "done"
+        assert plan["coverage"] <= plan["coverage_bound"]
+        visited = {s["qpv_code"] for s in plan["sessions"]}
+        departments = {code[2:4] for code in visited}
+        assert (len(visited) >= 10, len(departments) >= 3) == (True, True)
+        assert any(s["to_find"] for s in plan["sessions"])
+        accepted = client.post(
+            f"/api/campaigns/{campaign['id']}/plans/{plan['id']}/accept?publish=true",
+            headers=headers,
+        ).json()
+        assert accepted["status"] == "accepted"
+        rows = [
+            client.get(f"/api/sessions/{sid}", headers=headers).json()
+            for sid in accepted["accepted_session_ids"]
+        ]
+        for proposed, row in zip(plan["sessions"], rows, strict=True):
+            expected = "draft" if proposed["to_find"] else "published"
+            assert (row["status"], row["qpvs"]) == (expected, [proposed["qpv_code"]])
+        again = client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers).json()
+        assert again["status"] == "done"
+        assert not visited & {s["qpv_code"] for s in again["sessions"]}
+        booked = {t["qpv_code"] for t in again["targets"] if t["booked"]}
+        assert visited <= booked  # and the demo's own sessions of that week
