@@ -86,8 +86,9 @@ def optimise(
     started: float | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Proposal | None:
-    """Solve the model over ``slots`` (default: every candidate slot); ``None`` when no
-    solution is found in the time limit."""
+    """Solve the model over ``slots`` (default: every candidate slot); when no solution is
+    found in the time limit, the ``hint`` with the relaxation's bound (``GREEDY``), or ``None``
+    without a hint."""
     started = time.perf_counter() if started is None else started
     every = candidate_slots(problem) if slots is None else slots
     model = CampaignModel(problem, every)
@@ -100,7 +101,17 @@ def optimise(
     model.hint_sessions(hint)
     first = search_phase(model.model, problem, limit * COVERAGE_SHARE, reporter.phase("coverage"))
     if first.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        if not hint or relaxed is None:
+            return None
+        # nothing found in the time: the hint stands, with the bound the relaxation proved
+        return Proposal(
+            sessions=tuple(hint),
+            outcomes=outcomes(problem, hint, every),
+            score=score(problem, hint),
+            coverage_bound=max(coverage_bound(problem, math.inf, relaxed), 0),
+            status="GREEDY",
+            solve_s=first.seconds,
+        )
     found = model.sessions(first.solver)
     covered = round(first.solver.objective_value)
     bound = coverage_bound(problem, first.bound, relaxed)

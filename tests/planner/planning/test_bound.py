@@ -152,3 +152,17 @@ def test_a_complete_search_that_found_nothing_proves_nothing() -> None:
     assert searched.solver.objective_value > 0  # the local search found a plan
     assert searched.bound == float("inf")
     assert coverage_bound(problem, searched.bound, None) == 3 * 2 + 1
+
+
+def test_with_no_time_the_greedy_plan_keeps_the_relaxation_bound() -> None:
+    """No time to search: the greedy plan is the answer, with the bound the relaxation proved
+    (one pair, one session each a week: 3 of the 4 wanted), not every target met."""
+    problem = _problem(
+        targets=(Target("Q1", 1, 3), Target("Q2", 1, 1)),
+        venues=(_venue(1, "Q1"), _venue(2, "Q2")),
+        staff=(_staff(1, 10, most=1), _staff(2, 20, most=1)),
+        solver=replace(_problem().solver, time_limit_s=0.0),
+    )
+    proposal = plan(problem)
+    assert (proposal.status, proposal.coverage, proposal.coverage_bound) == ("GREEDY", 3, 3)
+    assert exhaustive_optimum(problem) == 3
