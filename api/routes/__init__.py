@@ -12,6 +12,7 @@ from api.routes import (
     audit,
     availability,
     campaigns,
+    communes,
     coverage,
     eligibility,
     feeds,
@@ -31,6 +32,7 @@ from api.routes import (
 ROUTERS: list[Router] = [
     health.router,
     territory.router,
+    communes.router,
     geocode.router,
     eligibility.router,
     venues.router,

@@ -19,6 +19,7 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:  # type: ignor
         "/api/campaigns/{campaign_id}/plans/{plan_id}",
         "/api/campaigns/{campaign_id}/plans/{plan_id}/accept",
         "/api/campaigns/{campaign_id}/plans/{plan_id}/publish",
+        "/api/communes.geojson",
         "/api/coverage",
         "/api/coverage.csv",
         "/api/coverage.png",
