@@ -21,6 +21,7 @@ from api.routes import (
     health,
     held,
     jobs,
+    open_data,
     partnerships,
     people,
     registrations,
@@ -51,6 +52,8 @@ ROUTERS: list[Router] = [
     audit.router,
     campaigns.router,
     coverage.router,
+    open_data.admin_router,
+    open_data.files_router,
     feeds.router,
     feeds.token_router,
 ]

@@ -18,6 +18,7 @@ from shapely.geometry import shape
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.pages.test_signin import csrf, sign_up
 from tests.browser import accessibility_findings, open_page
 from tests.conftest import Team
 
@@ -211,3 +212,58 @@ def test_coverage_page_names_communes_and_qpvs_without_other_sites(
     assert ("QPV : ANCT" in attribution, "Communes : IGN, INSEE" in attribution) == (True, True)
     assert [url for url in requests if not url.startswith(live_server)] == []
     assert errors == []
+
+
+def test_coverage_page_open_data_switch_for_admins(
+    client: Any, settings: Settings, team: Team
+) -> None:
+    """A signed-in admin publishes a territory from the page, sees its address, withdraws it;
+    a territory that cannot be published is said on the page in French."""
+    sign_up(client, settings, team.admin)
+    page = client.get("/couverture").text
+    published = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(page), "territoire": "80", "action": "publier"},
+        follow_redirects=False,
+    )
+    listed = client.get("/couverture").text
+    opened = client.get("/donnees-ouvertes/80/qpv.geojson").status_code
+    withdrawn = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(listed), "territoire": "80", "action": "retirer"},
+        follow_redirects=False,
+    )
+    closed = client.get("/donnees-ouvertes/80/qpv.geojson").status_code
+    wrong = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(listed), "territoire": "75", "action": "publier"},
+    )
+    assert "Aucun territoire n'est publié." in page
+    assert (published.status_code, published.headers["location"]) == (
+        303,
+        "/couverture#donnees-ouvertes",
+    )
+    assert f'href="{settings.public_url}/donnees-ouvertes/80/qpv.geojson"' in listed
+    assert (opened, withdrawn.status_code, closed) == (200, 303, 404)
+    assert wrong.status_code == 422
+    assert (
+        "Territoire « 75 » : Aucun QPV chargé dans le département 75 : rien à publier."
+        in wrong.text
+    )
+
+
+def test_coverage_page_has_no_open_data_switch_for_managers(
+    client: Any, settings: Settings, team: Team
+) -> None:
+    """A manager's page has no open-data section, and the switch refuses them (403)."""
+    sign_up(client, settings, team.manager)
+    page = client.get("/couverture").text
+    answer = client.post(
+        "/couverture/donnees-ouvertes",
+        data={
+            "_csrf_token": csrf(client.get("/mes-jetons").text),
+            "territoire": "59",
+            "action": "publier",
+        },
+    )
+    assert ('id="donnees-ouvertes"' in page, answer.status_code) == (False, 403)
