@@ -8,9 +8,29 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 
 from api.feeds.conditional import accepts_gzip, not_modified
 from api.feeds.service import Feed
+
+GEOJSON = "application/geo+json"
+
+
+def geojson_responses(schema: type, description: str) -> dict[int, ResponseSpec]:
+    """The OpenAPI answers of a route sending pre-encoded GeoJSON: ``schema`` for 200 (the
+    body is bytes to Litestar, which would document a string), and 304."""
+    return {
+        200: ResponseSpec(
+            data_container=schema,
+            media_type=GEOJSON,
+            description=description,
+            generate_examples=False,
+        ),
+        304: ResponseSpec(
+            data_container=None,
+            description="Non modifié : la copie du client (If-None-Match) est à jour",
+        ),
+    }
 
 
 def generated_file(body: bytes) -> Feed:

@@ -4,7 +4,7 @@ itself so that a map has its bearings without any background tiles (issue 17).""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, Router, get
@@ -13,7 +13,7 @@ from shapely.geometry import mapping
 
 from api.deps import DbSession
 from api.feeds.service import Feed
-from api.file_answer import generated_file, respond_file
+from api.file_answer import GEOJSON, generated_file, geojson_responses, respond_file
 from api.routes.coverage import EPCI_PATTERN
 from api.routes.territory import DEPARTMENT_PATTERN
 from planner.access import Access
@@ -22,33 +22,50 @@ from planner.db.map_context import CommuneLayer, CommuneOutlines
 ATTRIBUTION = "Communes : IGN, INSEE (Licence Ouverte 2.0)"
 MAX_AGE = 86_400
 """A day: the outlines change only when the reference data is imported again."""
-GEOJSON = "application/geo+json"
 _ENCODED: dict[tuple[str, str | None, str | None], Feed] = {}
 """Encoded answers by (data version, department, EPCI): a handful of territories are asked."""
 _ENCODED_SIZE = 64
 
 
+class CommuneProperties(msgspec.Struct, frozen=True):
+    """A commune's name, population and where to write its name (lon, lat)."""
+
+    nom: str
+    population: int | None
+    etiquette: list[float]
+
+
+class CommuneFeature(msgspec.Struct, frozen=True):
+    """A commune: its INSEE code as ``id``, its outline simplified for display."""
+
+    id: str
+    properties: CommuneProperties
+    geometry: dict[str, Any]
+    type: Literal["Feature"] = "Feature"
+
+
+class CommuneCollection(msgspec.Struct, frozen=True):
+    """The communes of a territory (RFC 7946), with the data's attribution."""
+
+    attribution: str
+    features: list[CommuneFeature]
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+
+
 def _collection(layer: CommuneLayer) -> bytes:
-    """The communes as a GeoJSON FeatureCollection (RFC 7946): the INSEE code as ``id``; the
-    name, population and where to write the name (``etiquette``, lon/lat) as properties."""
+    """The communes as an encoded GeoJSON FeatureCollection."""
     return msgspec.json.encode(
-        {
-            "type": "FeatureCollection",
-            "attribution": ATTRIBUTION,
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": c.code,
-                    "properties": {
-                        "nom": c.name,
-                        "population": c.population,
-                        "etiquette": list(c.label),
-                    },
-                    "geometry": mapping(c.geometry),
-                }
+        CommuneCollection(
+            attribution=ATTRIBUTION,
+            features=[
+                CommuneFeature(
+                    id=c.code,
+                    properties=CommuneProperties(c.name, c.population, list(c.label)),
+                    geometry=mapping(c.geometry),
+                )
                 for c in layer.communes
             ],
-        }
+        )
     )
 
 
@@ -57,6 +74,7 @@ def _collection(layer: CommuneLayer) -> bytes:
     summary="Contours et noms des communes (contexte de carte)",
     opt={"access": Access.ANYONE},
     media_type=GEOJSON,
+    responses=geojson_responses(CommuneCollection, "Les communes du territoire"),
 )
 async def commune_outlines(
     request: Request[Any, Any, Any],

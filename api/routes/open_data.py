@@ -18,8 +18,9 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.deps import AppSettings, CallerDep, DbSession, Now
-from api.file_answer import generated_file, respond_file
+from api.file_answer import GEOJSON, generated_file, geojson_responses, respond_file
 from api.schemas.open_data import (
+    OpenDataCollection,
     PublicationOut,
     open_data_csv,
     open_data_geojson,
@@ -66,7 +67,8 @@ async def _coverage(db_session: DbSession, now: Now, territory: str, annee: Year
     "/{territory:str}/qpv.geojson",
     summary="Données ouvertes : chiffres par QPV d'un territoire (GeoJSON)",
     opt={"access": Access.ANYONE},
-    media_type="application/geo+json",
+    media_type=GEOJSON,
+    responses=geojson_responses(OpenDataCollection, "Les chiffres par QPV du territoire"),
 )
 async def open_data_map(
     request: Request[Any, Any, Any],
@@ -83,7 +85,7 @@ async def open_data_map(
     return respond_file(
         request,
         generated_file(body),
-        media_type="application/geo+json",
+        media_type=GEOJSON,
         max_age=MAX_AGE,
         headers=CORS,
     )
