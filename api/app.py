@@ -47,6 +47,7 @@ from planner.access import Access
 from planner.clock import Clock, system_clock
 from planner.db.engine import create_engine
 from planner.db.geocoding import GeocodingService
+from planner.db.map_context import CommuneOutlines
 from planner.db.territory import TerritoryCache
 from planner.db.venues import VenuePlacer
 from planner.db.wake import WAKER
@@ -190,6 +191,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
             {
                 "settings": settings,
                 "territory": placer.territory,
+                "communes": CommuneOutlines(),
                 "sessions": sessions,
             }
         ),

@@ -136,6 +136,12 @@ class Settings:
     """How long a « mot de passe oublié » link stays valid."""
     session_hours: int = 12
     """A browser session ends after this many hours without a request."""
+    map_tiles: str = ""
+    """URL template of a tile server for the maps' background (``https://…/{z}/{x}/{y}.png``);
+    empty: no background tiles and no request to any other site (outlines and names of the
+    communes, served by the app, give the bearings)."""
+    map_tiles_attribution: str = ""
+    """Attribution of the tiles (plain text, shown on the map); required with ``map_tiles``."""
     secret_key: str = ""
     """Key signing the anti-CSRF tokens; empty: a random key for this process (set one when
     several processes serve the same site)."""
@@ -192,11 +198,28 @@ class Settings:
             raise SettingsError("ALLERVERS_SESSION_HOURS doit être positif.")
         if not 0 < self.smtp_port < 65536:
             raise SettingsError("ALLERVERS_SMTP_PORT doit être entre 1 et 65535.")
+        self._check_map_tiles()
         if not self.secret_key:
             object.__setattr__(self, "secret_key", secrets.token_urlsafe(32))
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+
+    def _check_map_tiles(self) -> None:
+        """A tile URL is an http(s) template naming {z}, {x} and {y}, with its attribution."""
+        if not self.map_tiles:
+            return
+        placeholders = all(part in self.map_tiles for part in ("{z}", "{x}", "{y}"))
+        if not self.map_tiles.startswith(("https://", "http://")) or not placeholders:
+            raise SettingsError(
+                "ALLERVERS_MAP_TILES doit être une adresse http(s) contenant {z}, {x} et {y}, "
+                f"pas « {self.map_tiles} »."
+            )
+        if not self.map_tiles_attribution.strip():
+            raise SettingsError(
+                "ALLERVERS_MAP_TILES_ATTRIBUTION est obligatoire avec ALLERVERS_MAP_TILES : "
+                "les fonds de carte exigent leur attribution."
+            )
 
     def registration_links(self) -> Links:
         """Where registrants' messages and pages point, and the registration rules."""

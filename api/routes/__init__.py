@@ -12,6 +12,7 @@ from api.routes import (
     audit,
     availability,
     campaigns,
+    communes,
     coverage,
     eligibility,
     feeds,
@@ -20,6 +21,7 @@ from api.routes import (
     health,
     held,
     jobs,
+    open_data,
     partnerships,
     people,
     registrations,
@@ -31,6 +33,7 @@ from api.routes import (
 ROUTERS: list[Router] = [
     health.router,
     territory.router,
+    communes.router,
     geocode.router,
     eligibility.router,
     venues.router,
@@ -49,6 +52,8 @@ ROUTERS: list[Router] = [
     audit.router,
     campaigns.router,
     coverage.router,
+    open_data.admin_router,
+    open_data.files_router,
     feeds.router,
     feeds.token_router,
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Response, Router, get
+from litestar import Request, Response, Router, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
@@ -124,8 +124,12 @@ async def coverage_table(coverage: CoverageDep) -> Response[bytes]:
     opt={"access": Access.STAFF},
     media_type="image/png",
 )
-async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
-    """The coverage map as a PNG for a report: QPVs coloured by status, legend, title."""
+async def coverage_picture(
+    request: Request[Any, Any, Any], db_session: DbSession, coverage: CoverageDep
+) -> Response[bytes]:
+    """The coverage map as a PNG for a report: QPVs coloured by status over the communes'
+    outlines and main names, legend, title."""
+    layer = await request.app.state.communes.region(db_session)
     filters = coverage.filters
     territory = (
         f"département {filters.department}"
@@ -135,7 +139,10 @@ async def coverage_picture(coverage: CoverageDep) -> Response[bytes]:
         else "tous les QPV chargés"
     )
     picture = await asyncio.to_thread(
-        render_png, coverage, title=f"Couverture des quartiers prioritaires — {territory}"
+        render_png,
+        coverage,
+        title=f"Couverture des quartiers prioritaires — {territory}",
+        communes=layer.communes,
     )
     return Response(picture, media_type="image/png")
 

@@ -1,4 +1,5 @@
-/* /couverture: coverage map of the QPVs for managers (Leaflet, no CDN, no background tiles).
+/* /couverture: coverage map of the QPVs for managers (Leaflet, no CDN; commune outlines and
+ * names for bearings, background tiles only when configured: carte_contexte.js).
  *
  * Reads GET /api/coverage (a GeoJSON FeatureCollection, one Feature per QPV) with the bearer
  * token kept in sessionStorage, colours the polygons by the chosen metric, draws the legend of
@@ -61,13 +62,20 @@
   window.carteCouverture = map; /* for the browser test and the curious: the Leaflet map */
   /* Venues get a pane of their own, above the QPV polygons and apart from them. */
   map.createPane("lieux").style.zIndex = 450;
+  /* Communes' outlines and names, and tiles when configured (carte_contexte.js). */
+  var context = window.carteContexte.install(map, document.getElementById("carte"));
   /* Department outlines give the map its bearings without background tiles. */
   map.createPane("contours").style.zIndex = 350;
+  /* Close up, their coarser outline would stray from the communes' borders: hidden there. */
+  function departmentStyle() {
+    return { color: "#555555", weight: 1.5, opacity: map.getZoom() < 11 ? 1 : 0,
+             fill: !context.tiled, fillColor: "#f4f1ea", fillOpacity: 1 };
+  }
   fetch("/api/departements.geojson").then(function (r) { return r.json(); }).then(function (d) {
-    L.geoJSON(d, {
-      pane: "contours", interactive: false,
-      style: { color: "#6a6a6a", weight: 1, fill: true, fillColor: "#f4f1ea", fillOpacity: 1 }
+    var departments = L.geoJSON(d, {
+      pane: "contours", interactive: false, style: departmentStyle
     }).addTo(map);
+    map.on("zoomend", function () { departments.setStyle(departmentStyle); });
   }).catch(function () { /* context only: the QPVs stand without it */ });
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
@@ -245,6 +253,7 @@
     if (fit && state.data.features.length) {
       map.fitBounds(state.layer.getBounds(), { padding: [10, 10] });
     }
+    context.qpvs(state.layer);
   }
 
   function drawVenues() {
@@ -382,6 +391,15 @@
     return params.toString();
   }
 
+  /* The department of every QPV shown when they share one (a manager's territory): its
+   * communes are drawn rather than the whole region's. */
+  function onlyDepartment(features) {
+    var deps = {};
+    features.forEach(function (f) { deps[f.properties.department] = true; });
+    var keys = Object.keys(deps);
+    return keys.length === 1 ? keys[0] : "";
+  }
+
   function forums(f) {
     if (!f || !f.forums) { return ""; }
     return "<br>Forums employeurs (" + f.forums + ") : <strong>" + f.registered +
@@ -427,6 +445,7 @@
       var metric = $("f-metrique").value;
       state.classes = classesFor(metric, data.features);
       drawMap(true);
+      context.communes($("f-dep").value || onlyDepartment(data.features));
       drawVenues();
       drawLegend(metric);
       drawTable();

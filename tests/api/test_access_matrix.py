@@ -138,6 +138,11 @@ def _public_form(who: str, method: str) -> str | None:
     return _form(who, method) or "404|ok"
 
 
+def _unpublished(who: str, method: str) -> str | None:
+    """A territory's open data is a 404 until the admin's empty ``PUT`` publishes it."""
+    return "404|ok"
+
+
 FORMS = frozenset({_form, _sign_in, _own_token_form, _draft_form, _plan_form, _public_form})
 """Rules of the pages' forms, where the CSRF check answers before any access check."""
 
@@ -196,11 +201,15 @@ RESOURCE_RULES: dict[tuple[str, str], Expect] = {
     ("/inscriptions/{secret:str}/annulation", "POST"): _public_form,
     ("/inscriptions/{secret:str}/acceptation", "POST"): _public_form,
     ("/inscriptions/{secret:str}/effacement", "POST"): _public_form,
+    ("/donnees-ouvertes/{territory:str}/qpv.geojson", "GET"): _unpublished,
+    ("/donnees-ouvertes/{territory:str}/qpv.csv", "GET"): _unpublished,
+    ("/couverture/donnees-ouvertes", "POST"): _form,
 }
 """Answers the route's level alone does not give. Routes not listed here answer by level."""
 
 PATHS = {
     "/health", "/api/qpv", "/api/qpv/{code:str}", "/api/locate", "/api/departements.geojson",
+    "/api/communes.geojson",
     "/api/geocode", "/api/venues", "/api/venues/{venue_id:int}", "/api/venues/import",
     "/api/organisations", "/api/organisations/{org_id:int}", "/api/staff",
     "/api/staff/{staff_id:int}", "/api/tokens", "/api/tokens/{token_id:int}", "/api/sessions",
@@ -247,7 +256,9 @@ PATHS = {
     "/api/sessions/{session_id:int}/immersions", "/api/immersions/{immersion_id:int}",
     "/api/sessions/{session_id:int}/hires", "/api/sessions/{session_id:int}/funnel",
     "/agenda/seances/{session_id:int}/immersions", "/agenda/seances/{session_id:int}/embauches",
-    "/emplois-francs",
+    "/emplois-francs", "/api/open-data", "/api/open-data/{territory:str}",
+    "/donnees-ouvertes/{territory:str}/qpv.geojson", "/donnees-ouvertes/{territory:str}/qpv.csv",
+    "/couverture/donnees-ouvertes",
 }  # fmt: skip
 """Every path the expectations know; a new one fails the test until it is added here (with a
 resource rule when its level alone does not say the answer)."""
@@ -312,6 +323,7 @@ def _resources(client: Client, team: Team) -> dict[str, str]:
         "code": "QN08001M",
         "file_path": "couverture.css",
         "path": "rien",
+        "territory": "80",
     }
 
 
@@ -392,5 +404,5 @@ def test_access_matrix(client: Client, wide_team: Team) -> None:
     assert len(routes) * len(CALLERS) == MATRIX_SIZE
 
 
-MATRIX_SIZE = 8 * 254
+MATRIX_SIZE = 8 * 267
 """Routes × methods of the app (OPTIONS and HEAD included) × 8 callers."""

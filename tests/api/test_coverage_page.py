@@ -7,11 +7,18 @@ reason locally, and fail under ``CI=true`` (``.ci/run`` installs Chromium).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import httpx
+from litestar.testing import TestClient
+from shapely.geometry import shape
 
+from api.app import create_app
+from api.settings import Settings
+from tests.api.pages.test_signin import csrf, sign_up
 from tests.browser import accessibility_findings, open_page
 from tests.conftest import Team
 
@@ -126,3 +133,137 @@ def test_coverage_page_without_token_explains_how_to_get_one(
         page.locator(".leaflet-overlay-pane path").count(),
         errors,
     ) == (True, True, 0, [])
+
+
+class _MapElement(HTMLParser):
+    """The attributes of the coverage map's element, and every script and stylesheet address."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.map: dict[str, str | None] = {}
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id") == "carte":
+            self.map = values
+        if tag in ("script", "link") and (values.get("src") or values.get("href")):
+            self.assets.append(str(values.get("src") or values.get("href")))
+
+
+def _map_element(client: Any) -> _MapElement:
+    parser = _MapElement()
+    parser.feed(client.get("/couverture").text)
+    return parser
+
+
+def test_coverage_page_without_tiles_asks_no_other_site(client: Any) -> None:
+    """By default the page names no tile server and loads only the app's own assets."""
+    page = _map_element(client)
+    assert ("data-tuiles" in page.map, [a for a in page.assets if "//" in a]) == (False, [])
+    assert "/static/carte_contexte.js" in page.assets
+
+
+def test_coverage_page_names_the_tiles_configured(settings: Settings) -> None:
+    """With ``ALLERVERS_MAP_TILES`` set, the map's element carries the template and its
+    attribution (the footer repeats the attribution)."""
+    tiled = replace(
+        settings,
+        map_tiles="https://tuiles.example/{z}/{x}/{y}.png?cle=a&b=1",
+        map_tiles_attribution="© contributeurs <OpenStreetMap>",
+    )
+    with TestClient(app=create_app(tiled)) as client:
+        page = _map_element(client)
+        footer = client.get("/couverture").text.split("<footer>")[1]
+    assert (page.map["data-tuiles"], page.map["data-tuiles-attribution"]) == (
+        "https://tuiles.example/{z}/{x}/{y}.png?cle=a&b=1",
+        "© contributeurs <OpenStreetMap>",
+    )
+    assert "fond de carte : © contributeurs &lt;OpenStreetMap&gt;" in footer
+
+
+def test_coverage_page_names_communes_and_qpvs_without_other_sites(
+    live_server: str, demo_team: Team, chromium: Any
+) -> None:
+    """Over the Nord of its manager, the map writes the names of the big towns, then, close
+    up, of a QPV; every request stays on the app's own address (no tiles configured)."""
+    feature = httpx.get(f"{live_server}/api/coverage", headers=demo_team.headers("manager")).json()[
+        "features"
+    ][0]
+    centre = shape(feature["geometry"]).centroid
+    errors: list[str] = []
+    requests: list[str] = []
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server}/couverture")
+    _log_in(page, demo_team.tokens["manager"])
+    page.wait_for_selector(".etiquette-commune span")
+    page.evaluate("window.carteCouverture.setView([50.633, 3.058], 9, {animate: false}) && null")
+    far = page.locator(".etiquette-commune").all_inner_texts()
+    page.evaluate(f"window.carteCouverture.setView([{centre.y}, {centre.x}], 14) && null")
+    page.wait_for_selector(".etiquette-qpv span")
+    close = page.locator(".etiquette-qpv").all_inner_texts()
+    attribution = page.inner_text(".leaflet-control-attribution")
+
+    assert {"Lille", "Roubaix", "Tourcoing"} <= set(far)
+    assert "Wattignies" not in far  # 14,000 inhabitants: written from zoom 10 on
+    assert feature["properties"]["name"] in close
+    assert ("QPV : ANCT" in attribution, "Communes : IGN, INSEE" in attribution) == (True, True)
+    assert [url for url in requests if not url.startswith(live_server)] == []
+    assert errors == []
+
+
+def test_coverage_page_open_data_switch_for_admins(
+    client: Any, settings: Settings, team: Team
+) -> None:
+    """A signed-in admin publishes a territory from the page, sees its address, withdraws it;
+    a territory that cannot be published is said on the page in French."""
+    sign_up(client, settings, team.admin)
+    page = client.get("/couverture").text
+    published = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(page), "territoire": "80", "action": "publier"},
+        follow_redirects=False,
+    )
+    listed = client.get("/couverture").text
+    opened = client.get("/donnees-ouvertes/80/qpv.geojson").status_code
+    withdrawn = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(listed), "territoire": "80", "action": "retirer"},
+        follow_redirects=False,
+    )
+    closed = client.get("/donnees-ouvertes/80/qpv.geojson").status_code
+    wrong = client.post(
+        "/couverture/donnees-ouvertes",
+        data={"_csrf_token": csrf(listed), "territoire": "75", "action": "publier"},
+    )
+    assert "Aucun territoire n'est publié." in page
+    assert (published.status_code, published.headers["location"]) == (
+        303,
+        "/couverture#donnees-ouvertes",
+    )
+    assert f'href="{settings.public_url}/donnees-ouvertes/80/qpv.geojson"' in listed
+    assert (opened, withdrawn.status_code, closed) == (200, 303, 404)
+    assert wrong.status_code == 422
+    assert (
+        "Territoire « 75 » : Aucun QPV chargé dans le département 75 : rien à publier."
+        in wrong.text
+    )
+
+
+def test_coverage_page_has_no_open_data_switch_for_managers(
+    client: Any, settings: Settings, team: Team
+) -> None:
+    """A manager's page has no open-data section, and the switch refuses them (403)."""
+    sign_up(client, settings, team.manager)
+    page = client.get("/couverture").text
+    answer = client.post(
+        "/couverture/donnees-ouvertes",
+        data={
+            "_csrf_token": csrf(client.get("/mes-jetons").text),
+            "territoire": "59",
+            "action": "publier",
+        },
+    )
+    assert ('id="donnees-ouvertes"' in page, answer.status_code) == (False, 403)

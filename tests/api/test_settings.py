@@ -50,6 +50,16 @@ def test_settings_postgresql_url_uses_asyncpg() -> None:
             "ALLERVERS_DATABASE_URL invalide : base de données non prise en charge : mysql "
             "(SQLite ou PostgreSQL)",
         ),
+        (
+            {"ALLERVERS_MAP_TILES": "https://tuiles.example/{z}/{x}.png"},
+            "ALLERVERS_MAP_TILES doit être une adresse http(s) contenant {z}, {x} et {y}, pas "
+            "« https://tuiles.example/{z}/{x}.png ».",
+        ),
+        (
+            {"ALLERVERS_MAP_TILES": "https://tuiles.example/{z}/{x}/{y}.png"},
+            "ALLERVERS_MAP_TILES_ATTRIBUTION est obligatoire avec ALLERVERS_MAP_TILES : les "
+            "fonds de carte exigent leur attribution.",
+        ),
     ],
 )
 def test_settings_bad_values_are_named(environ: dict[str, str], message: str) -> None:
@@ -64,3 +74,19 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_settings_map_tiles_with_their_attribution() -> None:
+    """A tile URL template is kept with its attribution; none by default (no tiles at all)."""
+    settings = Settings.from_env(
+        {
+            "ALLERVERS_MAP_TILES": "https://tuiles.example/{z}/{x}/{y}.png",
+            "ALLERVERS_MAP_TILES_ATTRIBUTION": "© contributeurs OpenStreetMap",
+        }
+    )
+    default = Settings.from_env({})
+    assert (settings.map_tiles, settings.map_tiles_attribution) == (
+        "https://tuiles.example/{z}/{x}/{y}.png",
+        "© contributeurs OpenStreetMap",
+    )
+    assert (default.map_tiles, default.map_tiles_attribution) == ("", "")

@@ -2,7 +2,7 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign, partnership, signin, registration, funnel) over one declarative base
+campaign, partnership, signin, registration, funnel, open data) over one declarative base
 (:mod:`planner.db.models.base`); this package re-exports every model, so that
 ``from planner.db.models import Venue`` works and importing the package puts every table in the
 metadata Alembic compares and creates.
@@ -20,6 +20,7 @@ from planner.db.models.campaign import (
 from planner.db.models.feed import FeedState, SessionFragment
 from planner.db.models.funnel import Hire, Immersion
 from planner.db.models.job import Job
+from planner.db.models.open_data import OpenDataTerritory
 from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
 from planner.db.models.registration import Registration
@@ -63,6 +64,7 @@ __all__ = [
     "Hire",
     "Immersion",
     "Job",
+    "OpenDataTerritory",
     "Organisation",
     "OutboxMail",
     "OutreachSession",
