@@ -12,7 +12,7 @@ from planner.access import Caller
 from planner.access.campaigns import require_planner
 from planner.db.campaign_plans import ACCEPTED, WITHDRAWN, accept_plan, get_plan
 from planner.db.campaigns import get_campaign
-from planner.db.models import CampaignPlan
+from planner.db.models import CampaignPlan, OutreachSession
 from planner.db.session_changes import change_status
 from planner.db.session_queries import get_session
 from planner.errors import ConflictError
@@ -40,19 +40,19 @@ async def publish_plan(
             f"Le plan n° {plan_id} n'a pas été accepté : acceptez-le avant de publier ses séances."
         )
     published = []
-    for session_id in plan.accepted_session_ids or []:
-        row = await get_session(session, session_id)
-        if row.status == SessionStatus.DRAFT.value and not row.venue.to_find:
+    for row in await _drafts(session, plan):
+        if not row.venue.to_find:
             await change_status(
-                session,
-                session_id,
-                SessionStatus.PUBLISHED,
-                caller=caller,
-                settings=settings,
-                now=now,
+                session, row.id, SessionStatus.PUBLISHED, caller=caller, settings=settings, now=now
             )
-            published.append(session_id)
+            published.append(row.id)
     return published
+
+
+async def _drafts(session: AsyncSession, plan: CampaignPlan) -> list[OutreachSession]:
+    """The sessions the plan booked that are still drafts, in booking order."""
+    rows = [await get_session(session, sid) for sid in plan.accepted_session_ids or []]
+    return [row for row in rows if row.status == SessionStatus.DRAFT.value]
 
 
 async def accept_and_publish(
@@ -97,19 +97,17 @@ async def withdraw_plan(
             f"Le plan n° {plan_id} n'est pas un plan accepté : il n'a rien réservé à retirer."
         )
     withdrawn = []
-    for session_id in plan.accepted_session_ids or []:
-        row = await get_session(session, session_id)
-        if row.status == SessionStatus.DRAFT.value:
-            await change_status(
-                session,
-                session_id,
-                SessionStatus.CANCELLED,
-                caller=caller,
-                settings=settings,
-                now=now,
-                reason=WITHDRAWN_REASON,
-            )
-            withdrawn.append(session_id)
+    for row in await _drafts(session, plan):
+        await change_status(
+            session,
+            row.id,
+            SessionStatus.CANCELLED,
+            caller=caller,
+            settings=settings,
+            now=now,
+            reason=WITHDRAWN_REASON,
+        )
+        withdrawn.append(row.id)
     plan.status = WITHDRAWN
     await session.flush()
     return withdrawn
@@ -118,9 +116,4 @@ async def withdraw_plan(
 async def waiting_for_a_venue(session: AsyncSession, plan: CampaignPlan) -> list[int]:
     """The plan's drafts still at a stand-in venue ("lieu à trouver"): they wait for their
     organiser to set the venue before they can be published."""
-    waiting = []
-    for session_id in plan.accepted_session_ids or []:
-        row = await get_session(session, session_id)
-        if row.status == SessionStatus.DRAFT.value and row.venue.to_find:
-            waiting.append(session_id)
-    return waiting
+    return [row.id for row in await _drafts(session, plan) if row.venue.to_find]
