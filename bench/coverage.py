@@ -37,11 +37,18 @@ import msgspec
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import pin_to_one_core
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a script
+# the synthetic world and the backends, beside this script (they import the planner, hence
+# after the line above)
+from _booking_setup import NOW, chunks, load, make_sessions, make_world
+from booking import POSTGRES_ENVS, Backend
+
 from api.cli import prepare
 from api.schemas.coverage import coverage_collection
 from api.settings import Settings
-from bench.booking import NOW, POSTGRES_ENVS, Backend, chunks, load, make_sessions, make_world
 from planner.access import Caller
 from planner.clock import PARIS
 from planner.db.coverage import compute_coverage
@@ -191,8 +198,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     server = next((os.environ[n] for n in POSTGRES_ENVS if os.environ.get(n)), None)
     ok = True
     for name in args.backend or ["sqlite", "postgresql"]:
