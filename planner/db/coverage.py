@@ -35,7 +35,7 @@ from planner.access import Caller
 from planner.access.people import require_coverage_reader
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus, coverage_status
-from planner.db.coverage_planned import planned, planned_statement, upcoming
+from planner.db.coverage_planned import next_sessions, planned_sessions
 from planner.db.coverage_sql import (
     PER_QPV,
     TOTAL,
@@ -92,11 +92,8 @@ async def compute_coverage(
     if not codes:
         raise PermissionDeniedError("Ce territoire est en dehors de celui qui vous est confié.")
     held = await _held(session, filters, known, codes, now)
-    ahead: dict[str | None, Sequence[Any]] = {
-        row[0]: row[1:]
-        for row in await session.execute(planned_statement(filters, known, codes, now))
-    }
-    next_start: dict[str, datetime] = dict((await session.execute(upcoming(filters, now))).all())
+    ahead = await planned_sessions(session, filters, known, codes, now)
+    next_start = await next_sessions(session, filters, codes, now)
     communes: dict[str, list[str]] = defaultdict(list)
     for code, name in await session.execute(
         select(QpvCommune.qpv_code, QpvCommune.name)
@@ -116,7 +113,7 @@ async def compute_coverage(
         first = sums[7].astimezone(PARIS).date() if sums else None
         last = sums[8].astimezone(PARIS).date() if sums else None
         days = (reference - last).days if last else None
-        coming = planned(ahead.get(code))
+        coming = ahead.get(code, Planned())
         shares = _shares(held.by_organisation.get(code, {}), names)
         qpvs.append(
             QpvCoverage(
@@ -139,7 +136,7 @@ async def compute_coverage(
         )
     everyone = {org for code in codes for org in held.by_organisation.get(code, {})}
     chain = await count_funnel(session, held_forums(filters, known, codes, now))
-    summary = _summary(qpvs, held.totals, len(everyone), planned(ahead.get(None)), chain)
+    summary = _summary(qpvs, held.totals, len(everyone), ahead.get(None, Planned()), chain)
     departments = await _departments(session, filters, known)
     return Coverage(filters, reference, tuple(qpvs), summary, departments)
 
@@ -149,8 +146,8 @@ class _Held:
     """What the held sessions' statement answers, gathered per QPV."""
 
     per_qpv: dict[str, list[Any]]
-    """Sums per QPV: count, hours, staff-hours, people, contacts, offers, immersions (added
-    up over the lead organisations), first and last start."""
+    """Sums per QPV: count, hours, staff-hours, people, contacts, offers, immersions, first
+    and last start."""
     by_organisation: dict[str, dict[int, int]]
     """Sessions per QPV and organisation (led, staffed or partnered)."""
     totals: Sequence[Any]
@@ -165,21 +162,13 @@ async def _held(
     for kind, code, org, count, *sums in await session.execute(
         held_statement(session, filters, caller, codes, now)
     ):
-        if kind == TOTAL:
-            totals = (count, *sums)
-            continue
-        shares = by_organisation[code]
-        shares[org] = shares.get(org, 0) + count
-        if kind != PER_QPV:
-            continue
-        row = per_qpv.get(code)
-        if row is None:
+        if kind == PER_QPV:
             per_qpv[code] = [count, *sums]
-            continue
-        for i, value in enumerate((count, *sums[:6])):
-            row[i] += value
-        row[7] = min(row[7], sums[6])
-        row[8] = max(row[8], sums[7])
+        elif kind == TOTAL:
+            totals = (count, *sums)
+        else:
+            shares = by_organisation[code]
+            shares[org] = shares.get(org, 0) + int(count)
     return _Held(per_qpv, by_organisation, totals)
 
 
