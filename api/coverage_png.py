@@ -29,7 +29,7 @@ from planner.db.map_context import CommuneShape
 
 STATUS_STYLE = {
     CoverageStatus.REACHED: ("#1f7a3a", "atteint"),
-    CoverageStatus.PLANNED: ("#3b6fb6", "séance programmée"),
+    CoverageStatus.PLANNED: ("#3b6fb6", "prévu"),
     CoverageStatus.LAPSED: ("#e39b1b", "plus visité depuis longtemps"),
     CoverageStatus.NOT_REACHED: ("#c0392b", "non atteint"),
 }

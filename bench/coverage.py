@@ -5,8 +5,9 @@
 
 Fills a fresh database with the synthetic organisations, staff, venues and sessions of
 ``bench/booking.py`` (bulk INSERTs, two years of sessions on five daily slots; past ones
-completed, future ones published or drafts, a few cancelled) and gives every completed session
-an outcome. Then it times, over the year before ``NOW`` for the whole region (204 QPVs):
+completed, future ones published or drafts, a few cancelled; each staffed by people of
+different organisations), gives every completed session an outcome and one session in four a
+partner organisation. Then it times, over the year before ``NOW`` for the whole region (204 QPVs):
 
 - the coverage GeoJSON as ``GET /api/coverage`` builds it: :func:`compute_coverage` (grouped
   queries) plus the simplified FeatureCollection encoded to JSON bytes;
@@ -37,11 +38,18 @@ import msgspec
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+# bench/ is the script's folder, hence on sys.path: shared timing helpers
+from timing import pin_to_one_core
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a script
+# the synthetic world and the backends, beside this script (they import the planner, hence
+# after the line above)
+from _booking_setup import NOW, chunks, load, make_sessions, make_world
+from booking import POSTGRES_ENVS, Backend
+
 from api.cli import prepare
 from api.schemas.coverage import coverage_collection
 from api.settings import Settings
-from bench.booking import NOW, POSTGRES_ENVS, Backend, chunks, load, make_sessions, make_world
 from planner.access import Caller
 from planner.clock import PARIS
 from planner.db.coverage import compute_coverage
@@ -55,6 +63,20 @@ SIZE_LIMIT = 1_000_000
 ADMIN = Caller(staff_id=1, organisation_id=1, role=Role.ADMIN)
 LAST_DAY = (NOW - timedelta(days=1)).astimezone(PARIS).date()
 FILTERS = CoverageFilter(first_day=LAST_DAY - timedelta(days=364), last_day=LAST_DAY)
+
+
+def partners(
+    sessions: list[dict[str, Any]], organisations: list[int], rng: random.Random
+) -> list[dict[str, Any]]:
+    """A partner organisation for one session in four, another than the one leading it (the
+    social centre hosting a France Travail session): coverage counts it among the session's
+    organisations."""
+    rows = []
+    for s in sessions:
+        if rng.random() < 0.25:
+            org = rng.choice([o for o in organisations if o != s["organisation_id"]])
+            rows.append({"session_id": s["id"], "organisation_id": org})
+    return rows
 
 
 def outcomes(sessions: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
@@ -74,17 +96,21 @@ def outcomes(sessions: list[dict[str, Any]], rng: random.Random) -> list[dict[st
 
 
 async def fill(url: str, count: int, seed: int) -> tuple[int, int]:
-    """Load the synthetic world and ``count`` sessions with outcomes; (sessions, outcomes)."""
+    """Load the synthetic world and ``count`` sessions with outcomes and partners; (sessions,
+    outcomes)."""
     engine = create_engine(url)
     try:
         rng = random.Random(seed)
         world = await make_world(engine, rng, 0)
         rows = make_sessions(count, world, random.Random(seed + count))
         done = outcomes(rows.sessions, rng)
+        joined = partners(rows.sessions, [o["id"] for o in world.organisations], rng)
         await load(engine, world, rows)
         async with engine.begin() as connection:
             for chunk in chunks(done):
                 await connection.execute(insert(Base.metadata.tables["session_outcome"]), chunk)
+            for chunk in chunks(joined):
+                await connection.execute(insert(Base.metadata.tables["session_partner"]), chunk)
         if engine.dialect.name == "postgresql":
             async with engine.connect() as connection:
                 await connection.execute(text("ANALYZE"))
@@ -191,8 +217,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     server = next((os.environ[n] for n in POSTGRES_ENVS if os.environ.get(n)), None)
     ok = True
     for name in args.backend or ["sqlite", "postgresql"]:

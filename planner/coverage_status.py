@@ -3,8 +3,10 @@
 The coverage figures (:mod:`planner.db.coverage`) and a campaign's default target weights
 (:mod:`planner.planning.campaign_input`) both classify a QPV by the days since its last held
 session: at most :data:`DEFAULT_LAPSED_AFTER_DAYS` days is ``reached``, more is ``lapsed``; a QPV
-never visited is ``planned`` when a session is to come, else ``not_reached``. Pure: the caller
-counts the days (from its own reference day) and says whether a session is planned.
+where nothing was held is ``planned`` (« prévu ») when something is planned there — coverage
+asks for the period: a published session still to come, or a draft the reader may see — else
+``not_reached``. Pure: the caller counts the days (from its own reference day) and says whether
+a session is planned.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class CoverageStatus(StrEnum):
     REACHED = "reached"
     LAPSED = "lapsed"
     PLANNED = "planned"
+    """Nothing held, something planned (« prévu »)."""
     NOT_REACHED = "not_reached"
 
 

@@ -137,12 +137,14 @@ async def book_evening_session(
     now: datetime,
     qpv_codes: tuple[str, ...] | None = None,
     publish: bool = True,
+    partner_ids: tuple[int, ...] = (),
 ) -> int:
     """A neighbourhood session 18:00-21:00 (Paris) on ``day``, booked by the adviser as at ``now``.
 
     Goes through :func:`planner.db.booking.book_session`, which takes ``now``: the way to hold a
     session in the past, which the API (booking at the real present) refuses. Staffed by the
-    adviser and the partner; ``qpv_codes`` ``None`` lets the service take the venue's. Its id.
+    adviser and the partner, with the partner organisations ``partner_ids``; ``qpv_codes``
+    ``None`` lets the service take the venue's. Its id.
     """
     engine = create_engine(url)
     try:
@@ -158,6 +160,7 @@ async def book_evening_session(
                     organisation_id=team.mission_locale,
                     staff_ids=(team.adviser, team.partner),
                     qpv_codes=qpv_codes,
+                    partner_ids=partner_ids,
                 ),
                 caller=Caller(team.adviser, team.mission_locale, Role.ADVISER),
                 settings=RuleSettings(),

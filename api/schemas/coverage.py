@@ -19,7 +19,13 @@ from shapely.geometry import mapping
 from api.schemas.funnel import FunnelOut, funnel_out
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus
-from planner.db.coverage_values import Coverage, Figures, QpvCoverage
+from planner.db.coverage_values import (
+    Coverage,
+    Figures,
+    OrganisationShare,
+    Planned,
+    QpvCoverage,
+)
 from planner.spreadsheet import spreadsheet_csv
 
 DISPLAY_TOLERANCE_DEG = 0.0003
@@ -29,13 +35,22 @@ DISPLAY_DECIMALS = 5
 STATUS_LABELS = {
     CoverageStatus.REACHED: "atteint",
     CoverageStatus.LAPSED: "plus visité depuis longtemps",
-    CoverageStatus.PLANNED: "séance programmée",
+    CoverageStatus.PLANNED: "prévu",
     CoverageStatus.NOT_REACHED: "non atteint",
 }
 
 
+class OrganisationSessions(msgspec.Struct, frozen=True):
+    """An organisation that led, staffed or partnered sessions held in the QPV, and how many."""
+
+    id: int
+    name: str
+    sessions: int
+
+
 class CoverageProperties(msgspec.Struct, frozen=True):
-    """A QPV's figures over the period (held sessions; a session counts for each QPV served)."""
+    """A QPV's figures over the period (held sessions; a session counts for each QPV served),
+    and what is planned there in the period."""
 
     code: str
     name: str
@@ -55,6 +70,12 @@ class CoverageProperties(msgspec.Struct, frozen=True):
     new_contacts: int
     job_offers: int
     immersions: int
+    planned_sessions: int
+    """Sessions planned in the period, not held yet: published ones and drafts."""
+    planned_drafts: int
+    """Of which drafts (only those the caller may see)."""
+    by_organisation: list[OrganisationSessions]
+    """The ``organisations``, most sessions first."""
 
 
 class CoverageFeature(msgspec.Struct, frozen=True):
@@ -87,6 +108,20 @@ class Period(msgspec.Struct, frozen=True):
     lapsed_after_days: int
 
 
+class PlannedOut(msgspec.Struct, frozen=True):
+    """Sessions planned in the period, each counted once: published ones and drafts."""
+
+    sessions: int
+    drafts: int
+
+
+class DepartmentOut(msgspec.Struct, frozen=True):
+    """A department of the caller's territory."""
+
+    code: str
+    name: str
+
+
 class CoverageSummaryOut(msgspec.Struct, frozen=True):
     """Totals, share reached and gaps; ``totals`` counts each session once."""
 
@@ -102,6 +137,10 @@ class CoverageSummaryOut(msgspec.Struct, frozen=True):
     double_counting: str
     forums: FunnelOut
     """After the employer forums held: registered, attended, immersions, hires (counts)."""
+    planned: PlannedOut
+    departments: list[DepartmentOut]
+    """Every department of the caller's territory, whatever the filters: the department
+    filter's choices."""
 
 
 class CoverageCollection(msgspec.Struct, frozen=True):
@@ -141,6 +180,14 @@ def display_geometries(wkbs: list[bytes]) -> list[dict[str, Any]]:
     return [_display_geometry(wkb) for wkb in wkbs]
 
 
+def _shares(shares: tuple[OrganisationShare, ...]) -> list[OrganisationSessions]:
+    return [OrganisationSessions(s.id, s.name, s.sessions) for s in shares]
+
+
+def _planned(planned: Planned) -> PlannedOut:
+    return PlannedOut(planned.sessions, planned.drafts)
+
+
 def _properties(qpv: QpvCoverage) -> CoverageProperties:
     f = qpv.figures
     return CoverageProperties(
@@ -162,6 +209,9 @@ def _properties(qpv: QpvCoverage) -> CoverageProperties:
         new_contacts=f.new_contacts,
         job_offers=f.job_offers,
         immersions=f.immersions,
+        planned_sessions=qpv.planned.sessions,
+        planned_drafts=qpv.planned.drafts,
+        by_organisation=_shares(qpv.by_organisation),
     )
 
 
@@ -191,6 +241,8 @@ def coverage_collection(coverage: Coverage) -> CoverageCollection:
             gaps=list(summary.gaps),
             double_counting=summary.note,
             forums=funnel_out(summary.funnel),
+            planned=_planned(summary.planned),
+            departments=[DepartmentOut(d.code, d.name) for d in coverage.departments],
         ),
     )
 
@@ -213,6 +265,9 @@ CSV_COLUMNS = (
     "nouveaux_contacts",
     "offres_remises",
     "immersions",
+    "seances_prevues",
+    "dont_brouillons",
+    "organisations_detail",
 )
 
 
@@ -254,4 +309,7 @@ def _csv_row(q: QpvCoverage) -> tuple[object, ...]:
         f.new_contacts,
         f.job_offers,
         f.immersions,
+        q.planned.sessions,
+        q.planned.drafts,
+        ", ".join(f"{share.name} ({share.sessions})" for share in q.by_organisation),
     )

@@ -3,8 +3,10 @@
  *
  * Reads GET /api/coverage (a GeoJSON FeatureCollection, one Feature per QPV) with the bearer
  * token kept in sessionStorage, colours the polygons by the chosen metric, draws the legend of
- * the class breaks, fills the sortable table and, on a click, the QPV's figures and its next
- * sessions (GET /api/sessions?qpv=CODE&from=today).
+ * the class breaks, fills the sortable table and, on a click, the QPV's figures, the
+ * organisations that led, staffed or partnered its sessions, and its next sessions
+ * (GET /api/sessions?qpv=CODE&from=today). The department filter offers the departments of the
+ * caller's territory, as the coverage answer lists them (summary.departments).
  */
 (function () {
   "use strict";
@@ -19,7 +21,7 @@
 
   var STATUS = {
     reached: { label: "atteint", color: "#1a9850" },
-    planned: { label: "séance programmée", color: "#4575b4" },
+    planned: { label: "prévu", color: "#4575b4" },
     lapsed: { label: "plus visité depuis longtemps", color: "#fdae61" },
     not_reached: { label: "non atteint", color: "#d73027" }
   };
@@ -33,6 +35,7 @@
   var METRICS = {
     status: { label: "Statut" },
     sessions: { label: "Séances tenues", unit: "séance(s)" },
+    planned_sessions: { label: "Séances prévues", unit: "séance(s)" },
     days_since_last: { label: "Jours depuis la dernière séance", unit: "jour(s)" },
     people_met: { label: "Personnes rencontrées", unit: "personne(s)" }
   };
@@ -41,6 +44,8 @@
     { key: "name", label: "Quartier", type: "text" },
     { key: "status", label: "Statut", type: "status" },
     { key: "sessions", label: "Séances", type: "number" },
+    { key: "planned_sessions", label: "Séances prévues", type: "number" },
+    { key: "planned_drafts", label: "dont brouillons", type: "number" },
     { key: "session_hours", label: "Heures de séance", type: "number" },
     { key: "staff_hours", label: "Heures de personnel", type: "number" },
     { key: "organisations", label: "Organisations", type: "count" },
@@ -272,6 +277,18 @@
     return state.data.features.filter(function (f) { return f.properties.code === code; })[0];
   }
 
+  /* Who held the QPV's sessions: every organisation that led, staffed or partnered one. */
+  function organisations(p) {
+    var shares = p.by_organisation || [];
+    if (!shares.length) {
+      return '<h4>Organisations</h4><p id="organisations">Aucune séance tenue.</p>';
+    }
+    return '<h4>Organisations</h4><ul id="organisations">' + shares.map(function (o) {
+      return '<li data-organisation="' + o.id + '" data-seances="' + o.sessions + '">' +
+        text(o.name) + " — " + o.sessions + " séance" + (o.sessions > 1 ? "s" : "") + "</li>";
+    }).join("") + "</ul>";
+  }
+
   function select(code) {
     var feature = featureOf(code);
     if (!feature) { return; }
@@ -283,7 +300,8 @@
       rows.map(function (c) {
         return '<dt>' + text(c.label) + '</dt><dd data-cle="' + c.key + '">' +
           text(shown(p, c)) + "</dd>";
-      }).join("") + '</dl><h4>Prochaines séances</h4><div id="prochaines">Chargement…</div>';
+      }).join("") + "</dl>" + organisations(p) +
+      '<h4>Prochaines séances</h4><div id="prochaines">Chargement…</div>';
     fiche.focus();
     state.layer.eachLayer(function (layer) {
       var mine = layer.feature.properties.code === code;
@@ -408,6 +426,26 @@
       (f.emplois_francs ? " (dont " + f.emplois_francs + " en emploi franc)" : "") + ".";
   }
 
+  function planned(p) {
+    if (!p || !p.sessions) { return ""; }
+    return " ; <strong>" + p.sessions + "</strong> séance" + (p.sessions > 1 ? "s" : "") +
+      " prévue" + (p.sessions > 1 ? "s" : "") +
+      (p.drafts ? " (dont " + p.drafts + " en brouillon)" : "");
+  }
+
+  /* The departments of the caller's territory, each once: the list is rebuilt, not added to,
+   * on every answer (a token given after loading used to add every department again). */
+  function fillDepartments(departments) {
+    var select = $("f-dep");
+    var chosen = select.value;
+    select.length = 1;
+    (departments || []).forEach(function (d) {
+      select.add(new Option(d.code + " — " + d.name, d.code));
+    });
+    select.value = chosen;
+    if (select.value !== chosen) { select.value = ""; }
+  }
+
   function summarise(data) {
     var s = data.summary;
     var resume = $("resume");
@@ -422,7 +460,8 @@
       text(DAY.format(new Date(s.period.end))) + " : <strong>" + s.qpvs +
       "</strong> quartiers, <strong>" + NUMBER.format(100 * s.reached_share) +
       " %</strong> atteints, <strong>" + s.totals.sessions + "</strong> séances tenues, " +
-      NUMBER.format(s.totals.people_met) + " personnes rencontrées.<br>" + byStatus +
+      NUMBER.format(s.totals.people_met) + " personnes rencontrées, <strong>" +
+      s.organisations + "</strong> organisations" + planned(s.planned) + ".<br>" + byStatus +
       forums(s.forums);
     resume.dataset.sessions = String(s.totals.sessions);
   }
@@ -442,6 +481,7 @@
     say("Chargement des chiffres…");
     api("/api/coverage" + (query ? "?" + query : "")).then(function (data) {
       state.data = data;
+      fillDepartments(data.summary && data.summary.departments);
       var metric = $("f-metrique").value;
       state.classes = classesFor(metric, data.features);
       drawMap(true);
@@ -466,15 +506,6 @@
   }
 
   function fillChoices() {
-    fetch("/api/qpv").then(function (r) { return r.ok ? r.json() : []; }).then(function (qpvs) {
-      var seen = {};
-      var select = $("f-dep");
-      qpvs.forEach(function (q) { seen[q.department.code] = q.department.name; });
-      Object.keys(seen).sort().forEach(function (code) {
-        select.add(new Option(code + " — " + seen[code], code));
-      });
-      restoreFromUrl(["dep"]);
-    }).catch(function () { return null; });
     if (!allowed()) { return; }
     api("/api/organisations").then(function (orgs) {
       var select = $("f-organisation");
@@ -525,6 +556,12 @@
   $("f-metrique").addEventListener("change", recolour);
 
   restoreFromUrl(["from", "to", "kind"]);
+  /* A department in the address is asked for at once; its name comes with the answer. */
+  var askedDep = new URLSearchParams(location.search).get("dep");
+  if (askedDep) {
+    $("f-dep").add(new Option(askedDep, askedDep));
+    $("f-dep").value = askedDep;
+  }
   drawTableHead();
   showAccess();
   fillChoices();

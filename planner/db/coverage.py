@@ -6,57 +6,58 @@ Every figure is computed by the database with grouped queries (``GROUP BY qpv_co
 - *held* sessions are published or completed ones that started in the period (``start`` from
   the first day's midnight to the last day's end, Paris time) and before ``now``; drafts and
   cancelled sessions never count;
-- *planned* sessions are published ones starting at or after ``now``;
+- *planned* sessions start in the period at or after ``now``: published ones, and the drafts
+  the caller may see (:mod:`planner.db.coverage_planned`); counted apart from the held ones;
+- *by whom*: a session's organisations are its lead, its staff's (``session_staff``'s
+  organisation, theirs when assigned) and its partners'; each QPV lists them with their
+  sessions, and counts them once however many sessions they joined;
 - a session serves the QPVs listed for it (by default its venue's served list), so a session in
   a social centre between two QPVs counts once for each: the per-QPV figures add up to more
   than the distinct totals, which :class:`CoverageSummary` gives separately.
 
 A QPV's status: ``reached`` (last held session at most ``lapsed_after_days`` before the
-reference day), ``lapsed`` (older), ``planned`` (none held, one to come), ``not_reached``.
-The reference day is ``to``, or today when ``to`` lies ahead.
+reference day), ``lapsed`` (older), ``planned`` (« prévu »: none held, one planned in the
+period), ``not_reached``. The reference day is ``to``, or today when ``to`` lies ahead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, null, select, union_all
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.access.people import require_coverage_reader
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus, coverage_status
+from planner.db.coverage_planned import next_sessions, planned_sessions
 from planner.db.coverage_sql import (
-    by_organisation,
+    PER_QPV,
+    TOTAL,
     figures,
     held_forums,
-    held_sessions,
-    serving,
-    session_filters,
+    held_statement,
     territory_codes,
 )
 from planner.db.coverage_values import (
     Coverage,
     CoverageFilter,
     CoverageSummary,
+    Department,
     Figures,
+    OrganisationShare,
+    Planned,
     QpvCoverage,
 )
 from planner.db.funnel import count_funnel
-from planner.db.models import (
-    OutreachSession,
-    Qpv,
-    QpvCommune,
-    QpvEpci,
-    SessionQpv,
-)
+from planner.db.models import Organisation, Qpv, QpvCommune, QpvEpci
 from planner.errors import InvalidInputError, PermissionDeniedError
 from planner.funnel import Funnel
-from planner.session import SessionStatus
 
 
 async def _unknown_places(session: AsyncSession, filters: CoverageFilter) -> dict[str, str]:
@@ -76,7 +77,8 @@ async def compute_coverage(
     session: AsyncSession, filters: CoverageFilter, *, caller: Caller | None, now: datetime
 ) -> Coverage:
     """Coverage of every QPV of the territory asked over the period (see the module doc; the
-    grouped queries are built by :mod:`planner.db.coverage_sql`).
+    grouped queries are built by :mod:`planner.db.coverage_sql` and
+    :mod:`planner.db.coverage_planned`).
 
     Raises :class:`InvalidInputError` naming ``dep`` or ``epci`` when no loaded QPV has it,
     and :class:`PermissionDeniedError` for advisers, or for a manager asking for a department or
@@ -89,31 +91,9 @@ async def compute_coverage(
     codes = list(await session.scalars(territory))
     if not codes:
         raise PermissionDeniedError("Ce territoire est en dehors de celui qui vous est confié.")
-    held = held_sessions(session, filters, now).cte("held")
-    per_qpv = by_organisation(
-        select(SessionQpv.qpv_code).join(held, held.c.id == SessionQpv.session_id),
-        held,
-        SessionQpv.qpv_code,
-    )
-    in_territory = held.c.id.in_(serving(filters, known, codes))
-    totals = by_organisation(select().select_from(held).where(in_territory), held).subquery()
-    # one statement, so that the held sessions are read once for both groupings
-    both = union_all(per_qpv, select(cast(null(), String), *totals.c))
-    grouped: dict[str | None, Sequence[Any]] = {
-        row[0]: row[1:] for row in await session.execute(both)
-    }
-    totals_row = grouped.pop(None)
-    upcoming = (
-        select(SessionQpv.qpv_code, func.min(OutreachSession.start_at))
-        .join(OutreachSession, OutreachSession.id == SessionQpv.session_id)
-        .where(
-            OutreachSession.status == SessionStatus.PUBLISHED.value,
-            OutreachSession.start_at >= now,
-            *session_filters(filters),
-        )
-        .group_by(SessionQpv.qpv_code)
-    )
-    planned: dict[str, datetime] = dict((await session.execute(upcoming)).all())
+    held = await _held(session, filters, known, codes, now)
+    ahead = await planned_sessions(session, filters, known, codes, now)
+    next_start = await next_sessions(session, filters, codes, now)
     communes: dict[str, list[str]] = defaultdict(list)
     for code, name in await session.execute(
         select(QpvCommune.qpv_code, QpvCommune.name)
@@ -121,6 +101,7 @@ async def compute_coverage(
         .order_by(QpvCommune.qpv_code, QpvCommune.position)
     ):
         communes[code].append(name)
+    names = await _organisation_names(session, held)
     reference = min(filters.last_day, now.astimezone(PARIS).date())
     qpvs: list[QpvCoverage] = []
     for code, name, dep_code, dep_name, wkb in await session.execute(
@@ -128,10 +109,12 @@ async def compute_coverage(
         .where(Qpv.code.in_(territory))
         .order_by(Qpv.code)
     ):
-        row = grouped.get(code)
-        first = row[8].astimezone(PARIS).date() if row else None
-        last = row[9].astimezone(PARIS).date() if row else None
+        sums = held.per_qpv.get(code)
+        first = sums[7].astimezone(PARIS).date() if sums else None
+        last = sums[8].astimezone(PARIS).date() if sums else None
         days = (reference - last).days if last else None
+        coming = ahead.get(code, Planned())
+        shares = _shares(held.by_organisation.get(code, {}), names)
         qpvs.append(
             QpvCoverage(
                 code=code,
@@ -140,21 +123,92 @@ async def compute_coverage(
                 department_name=dep_name,
                 communes=tuple(communes[code]),
                 geometry_wkb=wkb,
-                figures=figures(row[:7]) if row else Figures(),
-                organisations=int(row[7]) if row else 0,
+                figures=figures(sums[:7]) if sums else Figures(),
+                organisations=len(shares),
                 first_session=first,
                 last_session=last,
                 days_since_last=days,
-                next_session=planned.get(code),
-                status=coverage_status(days, code in planned, filters.lapsed_after_days),
+                next_session=next_start.get(code),
+                status=coverage_status(days, coming.sessions > 0, filters.lapsed_after_days),
+                planned=coming,
+                by_organisation=shares,
             )
         )
+    everyone = {org for code in codes for org in held.by_organisation.get(code, {})}
     chain = await count_funnel(session, held_forums(filters, known, codes, now))
-    return Coverage(filters, reference, tuple(qpvs), _summary(qpvs, totals_row, chain))
+    summary = _summary(qpvs, held.totals, len(everyone), ahead.get(None, Planned()), chain)
+    departments = await _departments(session, filters, known)
+    return Coverage(filters, reference, tuple(qpvs), summary, departments)
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """What the held sessions' statement answers, gathered per QPV."""
+
+    per_qpv: dict[str, list[Any]]
+    """Sums per QPV: count, hours, staff-hours, people, contacts, offers, immersions, first
+    and last start."""
+    by_organisation: dict[str, dict[int, int]]
+    """Sessions per QPV and organisation (led, staffed or partnered)."""
+    totals: Sequence[Any]
+
+
+async def _held(
+    session: AsyncSession, filters: CoverageFilter, caller: Caller, codes: list[str], now: datetime
+) -> _Held:
+    per_qpv: dict[str, list[Any]] = {}
+    by_organisation: dict[str, dict[int, int]] = defaultdict(dict)
+    totals: Sequence[Any] = ()
+    for kind, code, org, count, *sums in await session.execute(
+        held_statement(session, filters, caller, codes, now)
+    ):
+        if kind == PER_QPV:
+            per_qpv[code] = [count, *sums]
+        elif kind == TOTAL:
+            totals = (count, *sums)
+        else:
+            shares = by_organisation[code]
+            shares[org] = shares.get(org, 0) + int(count)
+    return _Held(per_qpv, by_organisation, totals)
+
+
+async def _organisation_names(session: AsyncSession, held: _Held) -> dict[int, str]:
+    ids = sorted({org for shares in held.by_organisation.values() for org in shares})
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    )
+    return dict(rows.all())
+
+
+def _shares(sessions: dict[int, int], names: dict[int, str]) -> tuple[OrganisationShare, ...]:
+    """The organisations of a QPV with their sessions, most first, then by name."""
+    shares = (OrganisationShare(org, names.get(org, ""), n) for org, n in sessions.items())
+    return tuple(sorted(shares, key=lambda s: (-s.sessions, s.name, s.id)))
+
+
+async def _departments(
+    session: AsyncSession, filters: CoverageFilter, caller: Caller
+) -> tuple[Department, ...]:
+    """The departments of the caller's whole territory (the filters' own place left aside):
+    what the department filter offers, each once."""
+    everywhere = replace(filters, department=None, epci=None)
+    rows = await session.execute(
+        select(Qpv.department_code, Qpv.department_name)
+        .where(Qpv.code.in_(territory_codes(everywhere, caller)))
+        .group_by(Qpv.department_code, Qpv.department_name)
+        .order_by(Qpv.department_code)
+    )
+    return tuple(Department(code, name) for code, name in rows)
 
 
 def _summary(
-    qpvs: Sequence[QpvCoverage], totals_row: Sequence[Any], chain: Funnel
+    qpvs: Sequence[QpvCoverage],
+    totals_row: Sequence[Any],
+    organisations: int,
+    coming: Planned,
+    chain: Funnel,
 ) -> CoverageSummary:
     by_status = {s.value: sum(q.status is s for q in qpvs) for s in CoverageStatus}
     held = by_status[CoverageStatus.REACHED] + by_status[CoverageStatus.LAPSED]
@@ -168,7 +222,8 @@ def _summary(
         reached_share=round(held / len(qpvs), 4) if qpvs else 0.0,
         totals=figures(totals_row[:7]),
         sessions_per_qpv_sum=sum(q.figures.sessions for q in qpvs),
-        organisations=int(totals_row[7] or 0),
+        organisations=organisations,
         gaps=tuple(q.code for q in gaps),
         funnel=chain,
+        planned=coming,
     )

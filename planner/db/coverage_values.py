@@ -44,6 +44,34 @@ class Figures:
 
 
 @dataclass(frozen=True, slots=True)
+class Planned:
+    """Sessions of the period not held yet: published ones starting from now, and drafts (what
+    an accepted campaign plan books) the caller may see; counts only."""
+
+    sessions: int = 0
+    """Published sessions and drafts together."""
+    drafts: int = 0
+    """Of which drafts."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationShare:
+    """An organisation that led, staffed or partnered sessions held, and how many of them."""
+
+    id: int
+    name: str
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A department the caller may ask coverage for (what the department filter offers)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class QpvCoverage:
     """One QPV of the territory asked, reached or not, with its polygon (exact, as WKB)."""
 
@@ -55,11 +83,17 @@ class QpvCoverage:
     geometry_wkb: bytes
     figures: Figures
     organisations: int
+    """Distinct organisations that led, staffed (their staff's organisation) or partnered a
+    session held there."""
     first_session: date | None
     last_session: date | None
     days_since_last: int | None
     next_session: datetime | None
+    """The first published session from now on, in the period or after it."""
     status: CoverageStatus
+    planned: Planned = field(default_factory=Planned)
+    by_organisation: tuple[OrganisationShare, ...] = ()
+    """The ``organisations``, most sessions first, then by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +110,15 @@ class CoverageSummary:
     """The per-QPV session counts added up: more than ``totals.sessions`` when sessions serve
     several QPVs."""
     organisations: int
+    """Distinct organisations that led, staffed or partnered a session held in the territory."""
     gaps: tuple[str, ...]
     """QPVs not ``reached``, never-reached first, then by days since the last session (most
     first), then by code."""
     funnel: Funnel = field(default_factory=Funnel)
     """After the employer forums held in the territory and period: registered, attended,
     immersions, hires (counts only)."""
+    planned: Planned = field(default_factory=Planned)
+    """Sessions planned in the territory, each counted once."""
     note: str = DOUBLE_COUNTING_NOTE
 
 
@@ -93,3 +130,5 @@ class Coverage:
     reference_day: date
     qpvs: tuple[QpvCoverage, ...]
     summary: CoverageSummary
+    departments: tuple[Department, ...] = ()
+    """Every department of the caller's territory, whatever the filters: the choices offered."""

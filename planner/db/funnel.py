@@ -162,12 +162,17 @@ def _count(model: Any, forums: Any, *where: Any) -> Any:
 
 
 async def count_funnel(session: AsyncSession, forums: Select[Any]) -> Funnel:
-    """The chain summed over the forums ``forums`` selects (one column: their ids)."""
-    ids = forums
+    """The chain summed over the forums ``forums`` selects (one column: their ids).
+
+    The forums are selected once, as a common table expression the five counts read, rather
+    than once per count (coverage's selection of a region's forums costs ~45 ms on SQLite).
+    """
+    chosen = forums.cte("forums")
+    ids = select(chosen.c[0])
     row = (
         await session.execute(
             select(
-                select(func.count()).select_from(ids.subquery()).scalar_subquery(),
+                select(func.count()).select_from(chosen).scalar_subquery(),
                 _count(Registration, ids, Registration.status.in_(HOLDING)),
                 _count(Registration, ids, Registration.attendance == "present"),
                 _count(Immersion, ids),

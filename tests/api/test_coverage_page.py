@@ -267,3 +267,51 @@ def test_coverage_page_has_no_open_data_switch_for_managers(
         },
     )
     assert ('id="donnees-ouvertes"' in page, answer.status_code) == (False, 403)
+
+
+def test_coverage_page_department_filter_offers_the_territory_once(
+    live_server: str, demo_team: Team, chromium: Any
+) -> None:
+    """Once a manager of the Nord gives a token, the department filter offers « Tous » and the
+    Nord, once (it listed every department, twice after a token)."""
+    errors: list[str] = []
+    page = _open(chromium, f"{live_server}/couverture", errors)
+    _log_in(page, demo_team.tokens["manager"])
+    options = page.eval_on_selector_all(
+        "#f-dep option", "options => options.map(o => [o.value, o.textContent])"
+    )
+    assert (options, errors) == ([["", "Tous"], ["59", "59 — Nord"]], [])
+
+
+def test_coverage_page_panel_lists_the_organisations(
+    live_server: str, demo_team: Team, chromium: Any
+) -> None:
+    """The panel of the most visited QPV lists every organisation that led, staffed or
+    partnered its sessions, with their sessions, as the API gives them."""
+    features = httpx.get(
+        f"{live_server}/api/coverage", headers=demo_team.headers("manager")
+    ).json()["features"]
+    busiest = max(features, key=lambda f: (f["properties"]["sessions"], f["id"]))
+    errors: list[str] = []
+    page = _open(chromium, f"{live_server}/couverture", errors)
+    _log_in(page, demo_team.tokens["manager"])
+
+    page.locator(f'.leaflet-overlay-pane path[data-code="{busiest["id"]}"]').dispatch_event("click")
+    listed = page.eval_on_selector_all(
+        "#organisations li",
+        "items => items.map(i => [Number(i.dataset.organisation), Number(i.dataset.seances),"
+        " i.textContent])",
+    )
+    shares = busiest["properties"]["by_organisation"]
+    assert (listed, errors) == (
+        [
+            [
+                o["id"],
+                o["sessions"],
+                f"{o['name']} — {o['sessions']} séance" + "s" * (o["sessions"] > 1),
+            ]
+            for o in shares
+        ],
+        [],
+    )
+    assert len(shares) == busiest["properties"]["organisations"] > 1

@@ -12,13 +12,22 @@ from PIL import Image
 
 from api.settings import Settings
 from planner.clock import PARIS
+from planner.session import Role
 from tests.conftest import Team
-from tests.factories import book_evening_session, create_venue
+from tests.factories import add_staff, book_evening_session, create_venue
 
 Client = TestClient  # type: ignore[type-arg]
 AMIENS = ["QN08001M", "QN08002M", "QN08003M"]
 OUTCOME_A = {"people_met": 14, "new_contacts": 5, "job_offers": 3, "immersions": 1}
 OUTCOME_B = {"people_met": 6, "new_contacts": 2, "job_offers": 1, "immersions": 0}
+DEPARTMENTS = [
+    {"code": "02", "name": "Aisne"},
+    {"code": "59", "name": "Nord"},
+    {"code": "60", "name": "Oise"},
+    {"code": "62", "name": "Pas-de-Calais"},
+    {"code": "80", "name": "Somme"},
+]
+"""The departments of the bundled QPVs (Hauts-de-France): what an admin may choose."""
 
 
 def _today() -> date:
@@ -26,7 +35,14 @@ def _today() -> date:
 
 
 async def _book_past(
-    url: str, team: Team, venue: int, day: date, qpvs: tuple[str, ...], *, publish: bool = True
+    url: str,
+    team: Team,
+    venue: int,
+    day: date,
+    qpvs: tuple[str, ...],
+    *,
+    publish: bool = True,
+    partners: tuple[int, ...] = (),
 ) -> int:
     """A session 18:00-21:00 on ``day``, booked five days before (the service takes ``now``)."""
     return await book_evening_session(
@@ -37,11 +53,14 @@ async def _book_past(
         now=datetime.combine(day, time(9), tzinfo=PARIS) - timedelta(days=5),
         qpv_codes=qpvs,
         publish=publish,
+        partner_ids=partners,
     )
 
 
-def _book_future(client: Client, team: Team, venue: int, day: date, qpvs: list[str]) -> str:
-    """A published session on ``day`` for ``qpvs``; its start as the API returns it."""
+def _book_future(
+    client: Client, team: Team, venue: int, day: date, qpvs: list[str], *, publish: bool = True
+) -> str:
+    """A session on ``day`` for ``qpvs``, published or a draft; its start as the API returns it."""
     body = client.post(
         "/api/sessions",
         json={
@@ -53,7 +72,7 @@ def _book_future(client: Client, team: Team, venue: int, day: date, qpvs: list[s
             "organisation_id": team.mission_locale,
             "staff_ids": [team.adviser, team.partner],
             "qpv_codes": qpvs,
-            "publish": True,
+            "publish": publish,
         },
         headers=team.headers("adviser"),
     ).json()
@@ -107,6 +126,9 @@ def _zero(status: str, label: str) -> dict[str, Any]:
         "new_contacts": 0,
         "job_offers": 0,
         "immersions": 0,
+        "planned_sessions": 0,
+        "planned_drafts": 0,
+        "by_organisation": [],
     }
 
 
@@ -114,10 +136,20 @@ def _figures_only(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in {"code", "name", "department", "communes"}}
 
 
+def _staffed_by(team: Team, sessions: int) -> list[dict[str, Any]]:
+    """The two organisations of the scenario's sessions: the mission locale leads and staffs,
+    the centre social staffs (its adviser)."""
+    return [
+        {"id": team.centre_social, "name": "Centre social de test", "sessions": sessions},
+        {"id": team.mission_locale, "name": "Mission Locale de test", "sessions": sessions},
+    ]
+
+
 def test_coverage_figures_equal_what_was_booked(
     client: Client, team: Team, settings: Settings
 ) -> None:
-    """Per-QPV figures equal the sessions held; drafts and cancellations never count."""
+    """Per-QPV figures equal the sessions held; drafts and cancellations never count; a
+    session published for after the period is the next one, not planned in the period."""
     booked = _scenario(client, team, settings)
     body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
     features = body["features"]
@@ -128,7 +160,7 @@ def test_coverage_figures_equal_what_was_booked(
         "sessions": 2,
         "session_hours": 6.0,
         "staff_hours": 12.0,
-        "organisations": 1,
+        "organisations": 2,
         "first_session": day_a,
         "last_session": day_b,
         "days_since_last": 10,
@@ -137,24 +169,28 @@ def test_coverage_figures_equal_what_was_booked(
         "new_contacts": 7,
         "job_offers": 4,
         "immersions": 1,
+        "planned_sessions": 0,
+        "planned_drafts": 0,
+        "by_organisation": _staffed_by(team, 2),
     }
     assert _figures_only(_props(features, "QN08002M")) == {
         **_zero("reached", "atteint"),
         "sessions": 1,
         "session_hours": 3.0,
         "staff_hours": 6.0,
-        "organisations": 1,
+        "organisations": 2,
         "first_session": day_b,
         "last_session": day_b,
         "days_since_last": 10,
         **OUTCOME_B,
+        "by_organisation": _staffed_by(team, 1),
     }
-    planned = _props(features, "QN08003M")
+    later = _props(features, "QN08003M")
     assert (
-        _figures_only({**planned, "next_session": None}),
-        datetime.fromisoformat(planned["next_session"]),
+        _figures_only({**later, "next_session": None}),
+        datetime.fromisoformat(later["next_session"]),
     ) == (
-        _zero("planned", "séance programmée"),
+        _zero("not_reached", "non atteint"),
         datetime.fromisoformat(booked["upcoming"]),
     )
     assert [_figures_only(_props(features, f"QN0800{n}M")) for n in range(4, 10)] == [
@@ -179,7 +215,7 @@ def test_coverage_lists_every_qpv_of_the_department(
     del summary["period"]
     assert summary == {
         "qpvs": 10,
-        "by_status": {"reached": 2, "lapsed": 0, "planned": 1, "not_reached": 7},
+        "by_status": {"reached": 2, "lapsed": 0, "planned": 0, "not_reached": 8},
         "reached_share": 0.2,
         "totals": {
             "sessions": 2,
@@ -192,7 +228,7 @@ def test_coverage_lists_every_qpv_of_the_department(
         },
         "sessions_distinct": 2,
         "sessions_per_qpv_sum": 3,
-        "organisations": 1,
+        "organisations": 2,
         "gaps": [c for c in expected_codes if c not in {"QN08001M", "QN08002M"}],
         "double_counting": (
             "Une séance compte pour chaque QPV qu'elle dessert : la somme des chiffres par QPV "
@@ -206,11 +242,14 @@ def test_coverage_lists_every_qpv_of_the_department(
             "hires": 0,
             "emplois_francs": 0,
         },
+        "planned": {"sessions": 0, "drafts": 0},
+        "departments": DEPARTMENTS,
     }
 
 
 def test_coverage_lapsed_after_threshold(client: Client, team: Team, settings: Settings) -> None:
-    """With a 5-day threshold, QPVs visited 10 days ago are lapsed, gaps after never-reached."""
+    """With a 5-day threshold, QPVs visited 10 days ago are lapsed, gaps after never-reached
+    (the session published for after the period plans nothing in it)."""
     _scenario(client, team, settings)
     body = client.get(
         "/api/coverage",
@@ -219,7 +258,7 @@ def test_coverage_lapsed_after_threshold(client: Client, team: Team, settings: S
     ).json()
     statuses = {f["id"]: f["properties"]["status"] for f in body["features"]}
     assert ({c: statuses[c] for c in AMIENS}, body["summary"]["gaps"][-2:]) == (
-        {"QN08001M": "lapsed", "QN08002M": "lapsed", "QN08003M": "planned"},
+        {"QN08001M": "lapsed", "QN08002M": "lapsed", "QN08003M": "not_reached"},
         ["QN08001M", "QN08002M"],
     )
 
@@ -276,9 +315,11 @@ def test_coverage_csv_french_columns(client: Client, team: Team, settings: Setti
         "code_qpv;nom_qpv;departement;communes;statut;seances;heures_de_seance;"
         "heures_intervenants;organisations;premiere_seance;derniere_seance;"
         "jours_depuis_derniere_seance;prochaine_seance;personnes_rencontrees;"
-        "nouveaux_contacts;offres_remises;immersions",
-        f"QN08001M;Etouvie;80;Amiens;atteint;2;6;12;1;{booked['day_a'].isoformat()};"
-        f"{booked['day_b'].isoformat()};10;;20;7;4;1",
+        "nouveaux_contacts;offres_remises;immersions;seances_prevues;dont_brouillons;"
+        "organisations_detail",
+        f"QN08001M;Etouvie;80;Amiens;atteint;2;6;12;2;{booked['day_a'].isoformat()};"
+        f"{booked['day_b'].isoformat()};10;;20;7;4;1;0;0;"
+        "Centre social de test (2), Mission Locale de test (2)",
     )
 
 
@@ -357,3 +398,132 @@ def test_coverage_png_is_a_map_with_its_legend(
     )
     assert {(192, 57, 43), (31, 122, 58)} <= colours  # not reached (red) and reached (green) QPVs
     assert client.get("/api/coverage.png").status_code == 401
+
+
+def _organisation(client: Client, team: Team, name: str) -> int:
+    """A new organisation created by the admin; its id."""
+    answer = client.post(
+        "/api/organisations",
+        json={"kind": "association", "name": name},
+        headers=team.headers("admin"),
+    )
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["id"])
+
+
+def test_coverage_counts_every_organisation_of_a_session(
+    client: Client, team: Team, settings: Settings
+) -> None:
+    """A session led by the mission locale, staffed by it and the centre social, with a third
+    organisation (and the centre social again) as partners counts three organisations, each
+    once; the QPV lists them with their sessions, and the organisation filter finds a session
+    by the organisation of its staff."""
+    venue = create_venue(client, team)
+    third = _organisation(client, team, "Association partenaire (test)")
+    url = settings.database_url
+    partners = (third, team.centre_social)
+    asyncio.run(
+        _book_past(url, team, venue, _today() - timedelta(days=3), AMIENS[:1], partners=partners)
+    )
+    asyncio.run(_book_past(url, team, venue, _today() - timedelta(days=4), AMIENS[:1]))
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    staffed = client.get(
+        "/api/coverage",
+        params={"dep": "80", "organisation": str(team.centre_social)},
+        headers=team.headers("admin"),
+    ).json()
+    etouvie = _props(body["features"], "QN08001M")
+    assert (
+        etouvie["organisations"],
+        etouvie["by_organisation"],
+        body["summary"]["organisations"],
+        _props(staffed["features"], "QN08001M")["sessions"],
+    ) == (
+        3,
+        [
+            *_staffed_by(team, 2),
+            {"id": third, "name": "Association partenaire (test)", "sessions": 1},
+        ],
+        3,
+        2,
+    )
+
+
+def test_coverage_planned_apart_from_held(
+    client: Client, wide_team: Team, settings: Settings
+) -> None:
+    """Over a period reaching into the coming weeks, a published session to come and a draft
+    are planned, not held: a QPV with nothing held but something planned is « prévu », a QPV
+    held keeps its status; a session after the period plans nothing in it. The draft counts
+    for those who may see it (admin, manager of the department, its organisation's
+    coordinator), not for another organisation's coordinator."""
+    team = wide_team
+    venue = create_venue(client, team)
+    today = _today()
+    asyncio.run(
+        _book_past(settings.database_url, team, venue, today - timedelta(days=10), AMIENS[:1])
+    )
+    _book_future(client, team, venue, today + timedelta(days=5), ["QN08001M"])
+    _book_future(client, team, venue, today + timedelta(days=6), ["QN08003M"])
+    _book_future(
+        client, team, venue, today + timedelta(days=7), ["QN08003M", "QN08006M"], publish=False
+    )
+    _book_future(client, team, venue, today + timedelta(days=60), ["QN08007M"])
+    _, other = asyncio.run(
+        add_staff(
+            settings.database_url, 0, Role.COORDINATOR, "coordination", name="Autre structure"
+        )
+    )
+    period = {
+        "dep": "80",
+        "from": (today - timedelta(days=30)).isoformat(),
+        "to": (today + timedelta(days=30)).isoformat(),
+    }
+
+    def seen(headers: dict[str, str]) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+        body = client.get("/api/coverage", params=period, headers=headers).json()
+        return (
+            {
+                code: (p["status_label"], p["sessions"], p["planned_sessions"], p["planned_drafts"])
+                for code in ("QN08001M", "QN08003M", "QN08006M", "QN08007M")
+                for p in [_props(body["features"], code)]
+            },
+            body["summary"]["planned"],
+        )
+
+    everything = (
+        {
+            "QN08001M": ("atteint", 1, 1, 0),
+            "QN08003M": ("prévu", 0, 2, 1),
+            "QN08006M": ("prévu", 0, 1, 1),
+            "QN08007M": ("non atteint", 0, 0, 0),
+        },
+        {"sessions": 3, "drafts": 1},
+    )
+    assert [seen(team.headers(who)) for who in ("admin", "manager_inside", "coordinator")] == [
+        everything
+    ] * 3
+    assert seen(other) == (
+        {
+            "QN08001M": ("atteint", 1, 1, 0),
+            "QN08003M": ("prévu", 0, 1, 0),
+            "QN08006M": ("non atteint", 0, 0, 0),
+            "QN08007M": ("non atteint", 0, 0, 0),
+        },
+        {"sessions": 2, "drafts": 0},
+    )
+
+
+def test_coverage_departments_are_the_callers_territory_once(client: Client, team: Team) -> None:
+    """The department filter's choices: a manager of the Nord gets the Nord alone, once; an
+    admin gets every department of the loaded QPVs, once, whichever department is shown."""
+    loaded = sorted(
+        {(q["department"]["code"], q["department"]["name"]) for q in client.get("/api/qpv").json()}
+    )
+    manager = client.get("/api/coverage", headers=team.headers("manager")).json()
+    admin = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    assert (
+        manager["summary"]["departments"],
+        admin["summary"]["departments"],
+        [(d["code"], d["name"]) for d in DEPARTMENTS],
+    ) == ([{"code": "59", "name": "Nord"}], DEPARTMENTS, loaded)
