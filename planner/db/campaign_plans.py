@@ -250,7 +250,11 @@ async def accept_plan(
             end=datetime.fromisoformat(proposed["end"]),
             venue_id=proposed["venue_id"]
             if proposed["venue_id"] is not None
-            else (await stand_in_venue(session, proposed["qpv_code"], now=now)).id,
+            else (
+                await stand_in_venue(
+                    session, proposed["qpv_code"], now=now, actor_id=known.staff_id
+                )
+            ).id,
             organisation_id=campaign.organisation_id,
             staff_ids=tuple(p["staff_id"] for p in staff),
             partner_ids=tuple(

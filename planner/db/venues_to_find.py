@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.text import fold
+from planner.db.audit import audited
 from planner.db.models import Qpv, QpvCommune, Venue
+from planner.db.venues import venue_snapshot
 from planner.errors import NotFoundError
 from planner.venue import VenueKind
 
@@ -28,8 +30,11 @@ def stand_in_key(qpv_code: str) -> str:
     return f"lieu-a-trouver:{qpv_code}"
 
 
-async def stand_in_venue(session: AsyncSession, qpv_code: str, *, now: datetime) -> Venue:
-    """The QPV's stand-in venue, created the first time."""
+async def stand_in_venue(
+    session: AsyncSession, qpv_code: str, *, now: datetime, actor_id: int | None
+) -> Venue:
+    """The QPV's stand-in venue, created the first time (audited as made by ``actor_id``, who
+    accepted the plan)."""
     found = await session.scalar(select(Venue).where(Venue.address_key == stand_in_key(qpv_code)))
     if found is not None:
         return found
@@ -66,4 +71,14 @@ async def stand_in_venue(session: AsyncSession, qpv_code: str, *, now: datetime)
     )
     session.add(venue)
     await session.flush()
+    await audited(
+        session,
+        venue,
+        actor_id=actor_id,
+        action="create",
+        entity="venue",
+        before=None,
+        after=venue_snapshot,
+        now=now,
+    )
     return venue
