@@ -27,14 +27,23 @@ from planner.session import SessionKind
 
 EPCI_PATTERN = r"^\d{9}$"
 DEFAULT_PERIOD = timedelta(days=365)
-"""Without ``from``, the year before ``to``."""
+"""Without ``from``, the year up to ``to`` (or up to today when ``to`` lies ahead)."""
+DEFAULT_AHEAD = timedelta(days=28)
+"""Without ``to``, the coming four weeks are in the period: what is planned there (a campaign
+accepted for next week) shows as planned, apart from what was held."""
 
 From = Annotated[
     date | None,
-    QueryParameter(name="from", description="Premier jour (inclus) ; défaut : un an avant « to »."),
+    QueryParameter(
+        name="from",
+        description="Premier jour (inclus) ; défaut : un an avant « to » (ou avant aujourd'hui).",
+    ),
 ]
 To = Annotated[
-    date | None, QueryParameter(description="Dernier jour (inclus) ; défaut : aujourd'hui.")
+    date | None,
+    QueryParameter(
+        description="Dernier jour (inclus) ; défaut : dans quatre semaines (ce qui est prévu)."
+    ),
 ]
 Dep = Annotated[
     str | None, QueryParameter(pattern=DEPARTMENT_PATTERN, description="Code de département.")
@@ -72,8 +81,9 @@ async def provide_coverage(
         check_days(from_=from_, to=to)
     except InvalidInputError as exc:
         raise _bad(*next(iter(exc.errors.items()))) from None
-    last = to or now.astimezone(PARIS).date()
-    first = from_ or last - DEFAULT_PERIOD + timedelta(days=1)
+    today = now.astimezone(PARIS).date()
+    last = to or today + DEFAULT_AHEAD
+    first = from_ or min(last, today) - DEFAULT_PERIOD + timedelta(days=1)
     if last < first:
         raise _bad("to", "le dernier jour précède le premier")
     filters = CoverageFilter(

@@ -102,7 +102,7 @@ def _scenario(client: Client, team: Team, settings: Settings) -> dict[str, Any]:
         json={"reason": "Salle indisponible"},
         headers=team.headers("adviser"),
     )
-    upcoming = _book_future(client, team, venue, _today() + timedelta(days=20), ["QN08003M"])
+    upcoming = _book_future(client, team, venue, _today() + timedelta(days=40), ["QN08003M"])
     return {"day_a": day_a, "day_b": day_b, "upcoming": upcoming}
 
 
@@ -527,3 +527,21 @@ def test_coverage_departments_are_the_callers_territory_once(client: Client, tea
         admin["summary"]["departments"],
         [(d["code"], d["name"]) for d in DEPARTMENTS],
     ) == ([{"code": "59", "name": "Nord"}], DEPARTMENTS, loaded)
+
+
+def test_coverage_by_default_shows_the_coming_four_weeks_as_planned(
+    client: Client, team: Team
+) -> None:
+    """Without dates, the period reaches four weeks ahead: a session next week is planned
+    (« prévu »), not held; one in six weeks is only the next session."""
+    venue = create_venue(client, team)
+    today = _today()
+    _book_future(client, team, venue, today + timedelta(days=7), ["QN08003M"])
+    _book_future(client, team, venue, today + timedelta(days=42), ["QN08007M"])
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    soon, later = _props(body["features"], "QN08003M"), _props(body["features"], "QN08007M")
+    assert (soon["status"], soon["sessions"], soon["planned_sessions"]) == ("planned", 0, 1)
+    assert (later["status"], later["planned_sessions"]) == ("not_reached", 0)
+    assert later["next_session"] is not None
+    assert body["summary"]["period"]["end"] == (today + timedelta(days=28)).isoformat()
+    assert body["summary"]["period"]["reference_day"] == today.isoformat()
