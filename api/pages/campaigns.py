@@ -15,7 +15,8 @@ from litestar.response import Redirect, Template
 from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
 from api.pages.base import VIEWER, Viewer, page
 from api.pages.form_values import FormData, many, one
-from api.schemas.campaign import CampaignCreate, campaign_out, plan_out
+from api.schemas.campaign import CampaignCreate, campaign_out
+from api.schemas.campaign_plan import plan_out
 from planner.access import Access
 from planner.clock import PARIS
 from planner.db import campaign_plans, campaigns, people

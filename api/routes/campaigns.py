@@ -10,14 +10,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from api.deps import AppSettings, CallerDep, DbSession, Now, Rules, Runner
 from api.examples import CampaignBody
 from api.schemas import given_fields
-from api.schemas.campaign import (
-    CampaignOut,
-    CampaignPatch,
-    PlanOut,
-    campaign_out,
-    convert,
-    plan_out,
-)
+from api.schemas.campaign import CampaignOut, CampaignPatch, campaign_out, convert
+from api.schemas.campaign_plan import PlanOut, plan_out
 from planner.access import Access
 from planner.db import campaign_plans, campaigns
 from planner.db.campaign_publish import (
