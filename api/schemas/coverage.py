@@ -76,6 +76,8 @@ class CoverageProperties(msgspec.Struct, frozen=True):
     """Of which drafts (only those the caller may see)."""
     by_organisation: list[OrganisationSessions]
     """The ``organisations``, most sessions first."""
+    planned_by_organisation: list[OrganisationSessions] = []
+    """The organisations of the planned sessions (lead, staff, partners), most first."""
 
 
 class CoverageFeature(msgspec.Struct, frozen=True):
@@ -212,6 +214,7 @@ def _properties(qpv: QpvCoverage) -> CoverageProperties:
         planned_sessions=qpv.planned.sessions,
         planned_drafts=qpv.planned.drafts,
         by_organisation=_shares(qpv.by_organisation),
+        planned_by_organisation=_shares(qpv.planned_by_organisation),
     )
 
 

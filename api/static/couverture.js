@@ -277,13 +277,20 @@
     return state.data.features.filter(function (f) { return f.properties.code === code; })[0];
   }
 
-  /* Who held the QPV's sessions: every organisation that led, staffed or partnered one. */
+  /* Who held the QPV's sessions: every organisation that led, staffed or partnered one; then
+     who will go to the sessions planned in the period. */
   function organisations(p) {
-    var shares = p.by_organisation || [];
+    return shareList("Organisations", "organisations", p.by_organisation, "Aucune séance tenue.") +
+      (p.planned_by_organisation && p.planned_by_organisation.length ?
+        shareList("Prévu avec", "organisations-prevues", p.planned_by_organisation, "") : "");
+  }
+
+  function shareList(title, id, shares, none) {
+    shares = shares || [];
     if (!shares.length) {
-      return '<h4>Organisations</h4><p id="organisations">Aucune séance tenue.</p>';
+      return "<h4>" + title + '</h4><p id="' + id + '">' + none + "</p>";
     }
-    return '<h4>Organisations</h4><ul id="organisations">' + shares.map(function (o) {
+    return "<h4>" + title + '</h4><ul id="' + id + '">' + shares.map(function (o) {
       return '<li data-organisation="' + o.id + '" data-seances="' + o.sessions + '">' +
         text(o.name) + " — " + o.sessions + " séance" + (o.sessions > 1 ? "s" : "") + "</li>";
     }).join("") + "</ul>";

@@ -35,7 +35,7 @@ from planner.access import Caller
 from planner.access.people import require_coverage_reader
 from planner.clock import PARIS
 from planner.coverage_status import CoverageStatus, coverage_status
-from planner.db.coverage_planned import next_sessions, planned_sessions
+from planner.db.coverage_planned import next_sessions, planned_organisations, planned_sessions
 from planner.db.coverage_sql import (
     PER_QPV,
     TOTAL,
@@ -93,6 +93,7 @@ async def compute_coverage(
         raise PermissionDeniedError("Ce territoire est en dehors de celui qui vous est confié.")
     held = await _held(session, filters, known, codes, now)
     ahead = await planned_sessions(session, filters, known, codes, now)
+    coming_by = await planned_organisations(session, filters, known, now)
     next_start = await next_sessions(session, filters, codes, now)
     communes: dict[str, list[str]] = defaultdict(list)
     for code, name in await session.execute(
@@ -101,7 +102,9 @@ async def compute_coverage(
         .order_by(QpvCommune.qpv_code, QpvCommune.position)
     ):
         communes[code].append(name)
-    names = await _organisation_names(session, held)
+    names = await _organisation_names(
+        session, [*held.by_organisation.values(), *coming_by.values()]
+    )
     reference = min(filters.last_day, now.astimezone(PARIS).date())
     qpvs: list[QpvCoverage] = []
     for code, name, dep_code, dep_name, wkb in await session.execute(
@@ -132,6 +135,7 @@ async def compute_coverage(
                 status=coverage_status(days, coming.sessions > 0, filters.lapsed_after_days),
                 planned=coming,
                 by_organisation=shares,
+                planned_by_organisation=_shares(coming_by.get(code, {}), names),
             )
         )
     everyone = {org for code in codes for org in held.by_organisation.get(code, {})}
@@ -172,8 +176,10 @@ async def _held(
     return _Held(per_qpv, by_organisation, totals)
 
 
-async def _organisation_names(session: AsyncSession, held: _Held) -> dict[int, str]:
-    ids = sorted({org for shares in held.by_organisation.values() for org in shares})
+async def _organisation_names(
+    session: AsyncSession, shares: Sequence[dict[int, int]]
+) -> dict[int, str]:
+    ids = sorted({org for counts in shares for org in counts})
     if not ids:
         return {}
     rows = await session.execute(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    distinct,
     func,
     null,
     or_,
@@ -32,6 +33,7 @@ from planner.access import Caller
 from planner.db.access_sql import full_view
 from planner.db.coverage_sql import (
     midnight,
+    other_organisations,
     period_end,
     serving,
     session_filters,
@@ -103,6 +105,54 @@ async def planned_sessions(
     return {code: Planned(int(count), int(drafts or 0)) for code, count, drafts in rows}
 
 
+async def planned_organisations(
+    session: AsyncSession,
+    filters: CoverageFilter,
+    caller: Caller,
+    now: datetime,
+) -> dict[str, dict[int, int]]:
+    """Per QPV, the organisations of its planned sessions (lead, staff, partners, as for the
+    sessions held) with how many each: who will go, e.g. a campaign week accepted for next
+    week. Nothing when the period is over."""
+    if period_end(filters) <= now:
+        return {}
+    planned = (
+        select(OutreachSession.id, OutreachSession.organisation_id)
+        .where(*_ahead(session, filters, caller, now))
+        .cte("planned")
+    )
+    leads = (
+        select(SessionQpv.qpv_code, planned.c.organisation_id, func.count())
+        .join(planned, planned.c.id == SessionQpv.session_id)
+        .group_by(SessionQpv.qpv_code, planned.c.organisation_id)
+    )
+    others = other_organisations(planned)
+    joined = (
+        select(SessionQpv.qpv_code, others.c.org, func.count(distinct(others.c.id)))
+        .select_from(others)
+        .join(SessionQpv, SessionQpv.session_id == others.c.id)
+        .group_by(others.c.org, SessionQpv.qpv_code)
+    )
+    found: dict[str, dict[int, int]] = {}
+    for code, org, count in await session.execute(union_all(leads, joined)):
+        shares = found.setdefault(code, {})
+        shares[org] = shares.get(org, 0) + int(count)
+    return found
+
+
+def _ahead(
+    session: AsyncSession, filters: CoverageFilter, caller: Caller, now: datetime
+) -> list[Any]:
+    """The conditions of a session planned in the period (see the module docstring)."""
+    drafts_seen = and_(OutreachSession.status == DRAFT, full_view(caller))
+    return [
+        OutreachSession.start_at >= max(midnight(filters.first_day), now),
+        OutreachSession.start_at < period_end(filters),
+        unselective(session, or_(OutreachSession.status == PUBLISHED, drafts_seen)),
+        *session_filters(filters),
+    ]
+
+
 def _planned_statement(
     session: AsyncSession,
     filters: CoverageFilter,
@@ -112,14 +162,8 @@ def _planned_statement(
 ) -> CompoundSelect[Any]:
     """Sessions planned in the period: per QPV (QPV, sessions, drafts), then the territory's
     totals, each session once (null, sessions, drafts)."""
-    drafts_seen = and_(OutreachSession.status == DRAFT, full_view(caller))
     draft = case((OutreachSession.status == DRAFT, 1), else_=0)
-    ahead = [
-        OutreachSession.start_at >= max(midnight(filters.first_day), now),
-        OutreachSession.start_at < period_end(filters),
-        unselective(session, or_(OutreachSession.status == PUBLISHED, drafts_seen)),
-        *session_filters(filters),
-    ]
+    ahead = _ahead(session, filters, caller, now)
     per_qpv = (
         select(SessionQpv.qpv_code, func.count(), func.sum(draft))
         .join(OutreachSession, OutreachSession.id == SessionQpv.session_id)

@@ -93,6 +93,8 @@ class QpvCoverage:
     status: CoverageStatus
     planned: Planned = field(default_factory=Planned)
     by_organisation: tuple[OrganisationShare, ...] = ()
+    planned_by_organisation: tuple[OrganisationShare, ...] = ()
+    """The organisations of the sessions planned in the period (lead, staff, partners)."""
     """The ``organisations``, most sessions first, then by name."""
 
 

@@ -128,6 +128,7 @@ def _zero(status: str, label: str) -> dict[str, Any]:
         "planned_sessions": 0,
         "planned_drafts": 0,
         "by_organisation": [],
+        "planned_by_organisation": [],
     }
 
 
@@ -171,6 +172,7 @@ def test_coverage_figures_equal_what_was_booked(
         "planned_sessions": 0,
         "planned_drafts": 0,
         "by_organisation": _staffed_by(team, 2),
+        "planned_by_organisation": [],
     }
     assert _figures_only(_props(features, "QN08002M")) == {
         **_zero("reached", "atteint"),

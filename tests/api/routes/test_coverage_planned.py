@@ -171,3 +171,21 @@ def test_coverage_by_default_shows_the_coming_four_weeks_as_planned(
     assert later["next_session"] is not None
     assert body["summary"]["period"]["end"] == (today + timedelta(days=28)).isoformat()
     assert body["summary"]["period"]["reference_day"] == today.isoformat()
+
+
+def test_the_week_planned_lists_who_will_go(client: Client, team: Team) -> None:
+    """A session next week (the mission locale leading, its adviser with the centre social's)
+    and a draft the week after: the QPV is « prévu » and lists both organisations under the
+    planned sessions, none under those held; a caller who may not see drafts counts one."""
+    venue = create_venue(client, team)
+    today = _today()
+    _book_future(client, team, venue, today + timedelta(days=6), ["QN08001M"])
+    _book_future(client, team, venue, today + timedelta(days=13), ["QN08001M"], publish=False)
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    etouvie = _props(body["features"], "QN08001M")
+    assert (etouvie["status"], etouvie["planned_sessions"], etouvie["by_organisation"]) == (
+        "planned",
+        2,
+        [],
+    )
+    assert etouvie["planned_by_organisation"] == _staffed_by(team, 2)
