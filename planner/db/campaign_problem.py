@@ -181,10 +181,12 @@ async def booked_visits(
 ) -> tuple[tuple[str, date], ...]:
     """Visits to the targets already booked in the period, as (QPV code, local day): sessions
     of the campaign's kind serving them, published or held by anyone, or drafts of the
-    campaign's organisations (those of a plan accepted earlier, or booked by hand)."""
+    campaign's organisations (those of a plan accepted earlier, or booked by hand). Those just
+    before or after the period come too: they count for the minimum gap, not the targets."""
     local = ZoneInfo(zone)
-    start = datetime.combine(campaign.first_day, time.min, tzinfo=local)
-    end = datetime.combine(campaign.last_day + timedelta(days=1), time.min, tzinfo=local)
+    margin = timedelta(days=campaign.min_gap_days)
+    start = datetime.combine(campaign.first_day - margin, time.min, tzinfo=local)
+    end = datetime.combine(campaign.last_day + timedelta(days=1) + margin, time.min, tzinfo=local)
     ours = [o.organisation_id for o in campaign.organisations] or [campaign.organisation_id]
     rows = await session.execute(
         select(SessionQpv.qpv_code, OutreachSession.start_at)

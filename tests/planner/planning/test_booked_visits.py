@@ -68,3 +68,15 @@ def test_a_short_target_says_the_booked_visits_and_the_gap() -> None:
     (outcome,) = plan(problem).outcomes
     assert (outcome.booked, outcome.planned, outcome.met, outcome.cause) == (1, 0, False, "gap")
     assert "en plus des 1 déjà réservée(s)" in (outcome.reason or "")
+
+
+def test_a_visit_just_before_the_period_keeps_the_gap_but_meets_no_target() -> None:
+    """A visit on the Sunday before the campaign, three days between visits: Monday and
+    Tuesday are too close, the week's target is still wanted and met on Wednesday or later."""
+    problem = _problem(
+        targets=(Target("Q1", 1),), min_gap_days=3, visits=(("Q1", MONDAY - timedelta(days=1)),)
+    )
+    for proposal in (plan(problem), greedy_plan(problem)):
+        (session,) = proposal.sessions
+        assert problem.local_day(session.start).weekday() >= 2
+        assert proposal.outcomes == (TargetOutcome("Q1", MONDAY, SUNDAY, 1, 1),)
