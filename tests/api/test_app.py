@@ -12,14 +12,16 @@ from tests.conftest import Team
 
 
 def test_create_app_clock_is_the_now_of_requests(settings: Settings, team: Team) -> None:
-    """Handlers read the clock given to ``create_app``: the default coverage period ends on its
-    day in Paris (22:30 UTC on 6 May is already 7 May there)."""
+    """Handlers read the clock given to ``create_app``: the default coverage period is judged on
+    its day in Paris (22:30 UTC on 6 May is already 7 May there), and reaches four weeks past
+    it."""
     instant = datetime(2031, 5, 6, 22, 30, tzinfo=UTC)
     with TestClient(app=create_app(settings, clock=lambda: instant)) as client:
         answer = client.get("/api/coverage", headers=team.headers("manager"))
     period = answer.json()["summary"]["period"]
-    assert (answer.status_code, period["start"], period["end"]) == (
+    assert (answer.status_code, period["start"], period["end"], period["reference_day"]) == (
         200,
         "2030-05-08",
+        "2031-06-04",
         "2031-05-07",
     )
