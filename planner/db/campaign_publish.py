@@ -32,13 +32,13 @@ async def publish_plan(
     completed are left as they are, and those whose venue is still to find stay drafts: see
     :func:`waiting_for_a_venue`); the ids published. One refusal raises and the caller's
     transaction is rolled back: none is published."""
-    campaign = await get_campaign(session, campaign_id, caller)
-    require_planner(caller, campaign.organisation_id)
-    plan = await get_plan(session, campaign_id, plan_id, caller)
-    if plan.status != ACCEPTED:
-        raise ConflictError(
-            f"Le plan n° {plan_id} n'a pas été accepté : acceptez-le avant de publier ses séances."
-        )
+    plan = await _accepted(
+        session,
+        campaign_id,
+        plan_id,
+        caller,
+        f"Le plan n° {plan_id} n'a pas été accepté : acceptez-le avant de publier ses séances.",
+    )
     published = []
     for row in await _drafts(session, plan):
         if not row.venue.to_find:
@@ -47,6 +47,18 @@ async def publish_plan(
             )
             published.append(row.id)
     return published
+
+
+async def _accepted(
+    session: AsyncSession, campaign_id: int, plan_id: int, caller: Caller | None, refusal: str
+) -> CampaignPlan:
+    """The accepted plan, for a planner of its campaign; ``refusal`` (409) when not accepted."""
+    campaign = await get_campaign(session, campaign_id, caller)
+    require_planner(caller, campaign.organisation_id)
+    plan = await get_plan(session, campaign_id, plan_id, caller)
+    if plan.status != ACCEPTED:
+        raise ConflictError(refusal)
+    return plan
 
 
 async def _drafts(session: AsyncSession, plan: CampaignPlan) -> list[OutreachSession]:
@@ -89,13 +101,13 @@ async def withdraw_plan(
     their people and venues are freed, and planning again may use them); published sessions
     stay, each to be cancelled on its own page, where its registrants are told. The plan is
     then ``withdrawn``; the ids cancelled."""
-    campaign = await get_campaign(session, campaign_id, caller)
-    require_planner(caller, campaign.organisation_id)
-    plan = await get_plan(session, campaign_id, plan_id, caller)
-    if plan.status != ACCEPTED:
-        raise ConflictError(
-            f"Le plan n° {plan_id} n'est pas un plan accepté : il n'a rien réservé à retirer."
-        )
+    plan = await _accepted(
+        session,
+        campaign_id,
+        plan_id,
+        caller,
+        f"Le plan n° {plan_id} n'est pas un plan accepté : il n'a rien réservé à retirer.",
+    )
     withdrawn = []
     for row in await _drafts(session, plan):
         await change_status(
