@@ -162,6 +162,7 @@ def test_coverage_page_without_tiles_asks_no_other_site(client: Any) -> None:
     page = _map_element(client)
     assert ("data-tuiles" in page.map, [a for a in page.assets if "//" in a]) == (False, [])
     assert "/static/carte_contexte.js" in page.assets
+    assert "/static/couverture_valeurs.js" in page.assets
 
 
 def test_coverage_page_names_the_tiles_configured(settings: Settings) -> None:
