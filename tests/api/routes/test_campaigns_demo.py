@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.api.routes.test_campaigns import PARIS, _monday
+from tests.api.routes.test_campaigns import PARIS, _monday, followed
 from tests.api.test_cli import _run
 
 AMIENS = (
@@ -55,7 +55,9 @@ def test_demo_coordinator_plans_and_accepts(
         assert body["organisation_id"] == orgs["CitésLab Amiens (démo)"]
         weights = {t["weight_basis"] for t in body["targets"]}
         assert {"reached", "not_reached"} <= weights
-        plan = client.post(f"/api/campaigns/{body['id']}/plan", headers=headers).json()
+        plan = followed(
+            client, client.post(f"/api/campaigns/{body['id']}/plan", headers=headers), headers
+        )
         assert plan["status"] == "done"
         assert plan["summary"]["target_periods_met"] >= 4
         assert all(t["reason"] for t in plan["targets"] if not t["met"])
@@ -123,7 +125,9 @@ def test_demo_regional_week_is_one_campaign_published_and_topped_up(
         assert created.status_code == 201, created.text
         campaign = created.json()
         assert (campaign["departments"], len(campaign["targets"])) == (list(REGION), 204)
-        plan = client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers).json()
+        plan = followed(
+            client, client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers), headers
+        )
         assert plan["status"] == "done"
         assert plan["coverage"] <= plan["coverage_bound"]
         visited = {s["qpv_code"] for s in plan["sessions"]}
@@ -142,7 +146,9 @@ def test_demo_regional_week_is_one_campaign_published_and_topped_up(
         for proposed, row in zip(plan["sessions"], rows, strict=True):
             expected = "draft" if proposed["to_find"] else "published"
             assert (row["status"], row["qpvs"]) == (expected, [proposed["qpv_code"]])
-        again = client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers).json()
+        again = followed(
+            client, client.post(f"/api/campaigns/{campaign['id']}/plan", headers=headers), headers
+        )
         assert again["status"] == "done"
         assert not visited & {s["qpv_code"] for s in again["sessions"]}
         booked = {t["qpv_code"] for t in again["targets"] if t["booked"]}
