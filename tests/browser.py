@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.cli import prepare
@@ -80,10 +82,23 @@ def chromium(live_server: str) -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def demo_database(template_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demonstration dataset loaded once per run into a copy of the SQLite template (the
+    browser tests' backend): the file each browser test starts from, as ``make run`` loads it
+    on the day (its sessions are placed from the day's date)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(template_database, path)
+    prepare(Settings(database_url=f"sqlite+aiosqlite:///{path}"), demo=True)
+    return str(path)
+
+
 @pytest.fixture
 def demo_team(browser_ready: None, database_url: str, request: pytest.FixtureRequest) -> Team:
-    """The demonstration dataset, then the test team (whose manager covers the Nord)."""
-    prepare(Settings(database_url=database_url), demo=True)
+    """The demonstration dataset (a copy of :func:`demo_database`), then the test team (whose
+    manager covers the Nord)."""
+    demo: str = request.getfixturevalue("demo_database")
+    shutil.copyfile(demo, str(make_url(database_url).database))
     team: Team = request.getfixturevalue("team")
     return team
 
