@@ -14,7 +14,6 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar, Router
 from litestar.datastructures import State
-from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -36,6 +35,7 @@ from api.guards import access_guard, declare_access, openapi_components
 from api.head import head_as_get
 from api.input_check import refuse_unreadable_input
 from api.jobs import job_runner, start_if_needed
+from api.log_config import logging_config
 from api.problems_doc import document_problems
 from api.public_answers import PublicAnswers, public_answers
 from api.routes import ROUTERS
@@ -213,12 +213,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Litestar:
                 "/schema", route_handlers=[], include_in_schema=False, opt=PUBLIC
             ),
         ),
-        logging_config=LoggingConfig(
-            root={"level": settings.log_level, "handlers": ["queue_listener"]},
-            # geopy logs the address it retries: addresses typed by residents stay out of logs
-            loggers={"geopy": {"level": "ERROR", "propagate": True}},
-            log_exceptions="never",
-        ),
+        logging_config=logging_config(settings.log_level),
         debug=settings.debug,
     )
     app.asgi_handler = head_as_get(app.asgi_handler)  # before routing: GET routes answer HEAD

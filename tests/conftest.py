@@ -9,6 +9,7 @@ template that was migrated and loaded with the bundled reference data once per r
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import socket
@@ -27,6 +28,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import make_url
 
+from api.log_config import StandardError
 from api.settings import Settings
 
 pytest_plugins = ["tests.browser"]
@@ -121,6 +123,21 @@ class Databases:
             server: PostgresServer = self.request.getfixturevalue("postgres")
             for name in self._dropped:
                 server.drop(name)
+
+
+@pytest.fixture(autouse=True)
+def logging_as_found() -> Iterator[None]:
+    """Each test leaves the process's logging as it found it: an app built by a test configures
+    the root and ``litestar`` loggers (a handler, a level) for the process, and a command run by
+    a later test would log through them (a server process builds one app)."""
+    loggers = [logging.getLogger(), logging.getLogger("litestar")]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        for handler in logger.handlers[:]:
+            if isinstance(handler, StandardError):
+                logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
