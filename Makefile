@@ -34,8 +34,9 @@ typecheck: $(STAMP_DEV)
 layers: $(STAMP_DEV)
 	$(BIN)/lint-imports
 
+# the suite in worker processes, one per core (up to four): each test has its own databases
 pytest: $(STAMP_DEV)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --maxprocesses 4
 
 test: lint typecheck layers pytest
 
