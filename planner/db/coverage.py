@@ -163,16 +163,14 @@ async def _held(
     per_qpv: dict[str, list[Any]] = {}
     by_organisation: dict[str, dict[int, int]] = defaultdict(dict)
     totals: Sequence[Any] = ()
-    for kind, code, org, count, *sums in await session.execute(
-        held_statement(session, filters, caller, codes, now)
-    ):
+    for row in await session.execute(held_statement(session, filters, caller, codes, now)):
+        kind = row[0]
         if kind == PER_QPV:
-            per_qpv[code] = [count, *sums]
+            per_qpv[row[1]] = list(row[3:])
         elif kind == TOTAL:
-            totals = (count, *sums)
+            totals = row[3:]
         else:
-            shares = by_organisation[code]
-            shares[org] = shares.get(org, 0) + int(count)
+            by_organisation[row[1]][row[2]] = int(row[3])
     return _Held(per_qpv, by_organisation, totals)
 
 

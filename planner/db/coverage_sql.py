@@ -46,10 +46,9 @@ from planner.db.models import (
 )
 from planner.session import PUBLIC, Role, SessionKind
 
-PER_QPV, LEAD, TOTAL, OTHERS = "q", "l", "t", "o"
-"""What a row of :func:`held_statement` holds: sums per QPV, sessions per QPV of a lead
-organisation, the totals, or sessions per QPV of an organisation that staffed or partnered
-without leading."""
+PER_QPV, TOTAL, BY_ORGANISATION = "q", "t", "o"
+"""What a row of :func:`held_statement` holds: sums per QPV, the totals, or the sessions per QPV
+of an organisation that led, staffed or partnered them."""
 
 
 def _postgres(session: AsyncSession) -> bool:
@@ -237,20 +236,17 @@ def held_statement(
     codes: list[str],
     now: datetime,
 ) -> CompoundSelect[Any]:
-    """One statement reading the held sessions once for four groupings, told apart by their
+    """One statement reading the held sessions once for three groupings, told apart by their
     first column:
 
     - :data:`PER_QPV`: (kind, QPV, null, count, hours, staff-hours, people, contacts, offers,
-      immersions, first start, last start);
-    - :data:`LEAD`: sessions per QPV and lead organisation (kind, QPV, organisation, count,
-      nulls), from the same grouping as the sums (summed per QPV and lead organisation, then
-      per QPV: few rows, so few timestamps, reach Python);
+      immersions, first start, last start), summed per QPV and lead organisation, then per QPV
+      (few rows, so few timestamps, reach Python);
     - :data:`TOTAL`: the territory's totals, each session once (kind, null, null, the sums);
-    - :data:`OTHERS`: sessions per QPV and organisation that staffed or partnered without
-      leading (kind, QPV, organisation, count, nulls).
-
-    A session's organisations are its lead and :func:`other_organisations`, so an organisation's
-    sessions in a QPV are those it led plus those it joined, never counted twice.
+    - :data:`BY_ORGANISATION`: sessions per QPV and organisation (kind, QPV, organisation,
+      count, nulls): those it led (from the grouping of the sums) plus those it joined
+      (:func:`other_organisations`), never counted twice; one row each, so half as many rows
+      reach Python as with the led and the joined apart.
     """
     held = held_sessions(session, filters, now).cte("held")
     by_lead = (
@@ -272,26 +268,33 @@ def held_statement(
         func.min(sums[7]),
         func.max(sums[8]),
     ).group_by(by_lead.c.qpv)
-    leads = select(literal(LEAD, String), by_lead.c.qpv, by_lead.c.org, sums[0]).add_columns(
-        *[null()] * 8
-    )
     totals = select(
         literal(TOTAL, String), cast(null(), String), cast(null(), Integer), *_sums(held)
     ).where(serving(held.c.id, filters, caller, codes))
     others = other_organisations(held)
     joined = (
         select(
-            literal(OTHERS, String),
-            SessionQpv.qpv_code,
-            others.c.org,
-            func.count(distinct(others.c.id)),
+            SessionQpv.qpv_code.label("qpv"),
+            others.c.org.label("org"),
+            func.count(distinct(others.c.id)).label("sessions"),
         )
-        .add_columns(*[null()] * 8)
         .select_from(others)
         .join(SessionQpv, SessionQpv.session_id == others.c.id)
         .group_by(others.c.org, SessionQpv.qpv_code)
     )
-    return union_all(per_qpv, leads, totals, joined)
+    led = select(by_lead.c.qpv, by_lead.c.org, sums[0].label("sessions"))
+    organisations = union_all(led, joined).subquery("organisations")
+    by_organisation = (
+        select(
+            literal(BY_ORGANISATION, String),
+            organisations.c.qpv,
+            organisations.c.org,
+            func.sum(organisations.c.sessions),
+        )
+        .add_columns(*[null()] * 8)
+        .group_by(organisations.c.qpv, organisations.c.org)
+    )
+    return union_all(per_qpv, totals, by_organisation)
 
 
 def held_forums(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db.models.base import Base
@@ -19,9 +19,13 @@ class OutreachSession(Base):
     """A booked session: evening neighbourhood session, employer forum, hackathon, info session."""
 
     __tablename__ = "outreach_session"
+    __table_args__ = (
+        # a kind's sessions of a period (coverage's forums, a campaign's booked visits)
+        Index("ix_outreach_session_kind_start_at", "kind", "start_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     """Public description."""
@@ -82,6 +86,10 @@ class SessionStaff(Base):
     """A staff member assigned to a session."""
 
     __tablename__ = "session_staff"
+    __table_args__ = (
+        # the organisations of a session's staff, read from the index alone (coverage)
+        Index("ix_session_staff_session_id_organisation_id", "session_id", "organisation_id"),
+    )
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("outreach_session.id", ondelete="CASCADE"), primary_key=True
