@@ -28,7 +28,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import make_url
 
-from api.log_config import StandardError
+from api.log_config import CONSOLE
 from api.settings import Settings
 
 pytest_plugins = ["tests.browser"]
@@ -129,13 +129,14 @@ class Databases:
 def logging_as_found() -> Iterator[None]:
     """Each test leaves the process's logging as it found it: an app built by a test configures
     the root and ``litestar`` loggers (a handler, a level) for the process, and a command run by
-    a later test would log through them (a server process builds one app)."""
+    a later test logged through them, to the stream the app was built with (a test's captured
+    output, closed since: « --- Logging error --- »). A server process builds one app."""
     loggers = [logging.getLogger(), logging.getLogger("litestar")]
     levels = [logger.level for logger in loggers]
     yield
     for logger, level in zip(loggers, levels, strict=True):
         for handler in logger.handlers[:]:
-            if isinstance(handler, StandardError):
+            if handler.get_name() == CONSOLE:
                 logger.removeHandler(handler)
         logger.setLevel(level)
 
