@@ -47,6 +47,14 @@ def when(row: OutreachSession) -> str:
     return f"du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"
 
 
+async def _venue_choices(session: AsyncSession, row: OutreachSession) -> list[Any]:
+    """The venues a session may move to; a session still at its QPV's stand-in venue (« lieu à
+    trouver ») keeps it first and chosen, so that moving its time leaves it there until a real
+    venue is picked (stand-ins are not listed among venues)."""
+    venues = list(await list_venues(session))
+    return [row.venue, *venues] if row.venue.to_find else venues
+
+
 async def session_context(
     session: AsyncSession,
     row: OutreachSession,
@@ -90,7 +98,7 @@ async def session_context(
             "end_time": typed.get("end_time", f"{end:%H:%M}"),
             "venue_id": typed.get("venue_id", str(row.venue_id)),
         },
-        "venues": list(await list_venues(session)) if may_change and open_ and not ended else [],
+        "venues": await _venue_choices(session, row) if may_change and open_ and not ended else [],
         "edit": {
             "title": typed.get("title", row.title),
             "description": typed.get("description", row.description),

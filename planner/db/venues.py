@@ -317,8 +317,10 @@ async def list_venues(
     text: str | None = None,
 ) -> Sequence[Venue]:
     """Venues matching every filter, by name: ``qpv`` keeps those serving that QPV; ``text``
-    matches the name, the address or commune, or a QPV served (its name or code)."""
-    query = select(Venue).order_by(Venue.name_folded, Venue.id)
+    matches the name, the address or commune, or a QPV served (its name or code). A QPV's
+    stand-in venue (« lieu à trouver », :mod:`planner.db.venues_to_find`) is not a place: never
+    listed, searched, offered for a booking or drawn on a map."""
+    query = select(Venue).where(Venue.to_find.is_(False)).order_by(Venue.name_folded, Venue.id)
     if qpv:
         query = query.where(
             Venue.id.in_(select(VenueQpv.venue_id).where(VenueQpv.qpv_code == qpv.upper()))

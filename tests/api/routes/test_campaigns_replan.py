@@ -3,8 +3,12 @@ action; withdraw what is left of an accepted plan (issue 17)."""
 
 from __future__ import annotations
 
+import re
+
 from litestar.testing import TestClient
 
+from api.settings import Settings
+from tests.api.pages.test_signin import sign_up
 from tests.api.routes.test_campaigns import ETOUVIE_QPV, _create, _plan
 from tests.conftest import Team
 from tests.factories import create_venue as _venue
@@ -87,10 +91,11 @@ def test_withdraw_is_for_planners(client: Client, team: Team) -> None:
 
 
 def test_a_session_whose_venue_is_to_find_is_published_once_its_venue_is_set(
-    client: Client, team: Team
+    client: Client, team: Team, settings: Settings
 ) -> None:
     """A QPV no venue serves is planned at its stand-in venue; the draft cannot be published
-    (the reason says the venue is to find) until its organiser sets a real venue."""
+    (the reason says the venue is to find) until its organiser sets a real venue. The stand-in
+    is not listed among venues; the session's page keeps it chosen until a venue is picked."""
     real = _venue(client, team)
     campaign = _create(client, team, targets=[{"qpv_code": "QN08009M"}])["id"]
     plan = _plan(client, team, campaign)
@@ -103,6 +108,15 @@ def test_a_session_whose_venue_is_to_find_is_published_once_its_venue_is_set(
     assert published == {"published_session_ids": [], "waiting_for_venue_session_ids": ids}
     first = client.get(f"/api/sessions/{ids[0]}", headers=team.headers("admin")).json()
     assert first["venue"]["name"].startswith("Lieu à trouver dans le quartier")
+    listed = client.get(
+        "/api/venues", params={"q": "lieu à trouver"}, headers=team.headers("admin")
+    )
+    assert listed.json() == []  # a stand-in is not a place to book, search or draw
+    sign_up(client, settings, team.admin)
+    page = client.get(f"/agenda/seances/{ids[0]}").text
+    chosen = re.search(r'<select id="venue_id"[^>]*>\s*<option value="(\d+)" selected>', page)
+    assert chosen is not None
+    assert int(chosen.group(1)) == first["venue"]["id"]
     refused = client.post(f"/api/sessions/{ids[0]}/publish", headers=team.headers("admin"))
     assert refused.status_code == 422
     assert "lieu à trouver dans le quartier" in refused.text
