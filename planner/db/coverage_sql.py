@@ -154,10 +154,10 @@ def session_filters(filters: CoverageFilter) -> list[ColumnElement[bool]]:
 def held_sessions(session: AsyncSession, filters: CoverageFilter, now: datetime) -> Select[Any]:
     """Held sessions of the period, one row each with its hours, staff-hours and outcome.
 
-    Staff are counted per session by a correlated lookup on SQLite (a primary-key probe each)
-    and by joining one grouped pass over ``session_staff`` on PostgreSQL, whose planner costs
-    43,000 sub-plans high enough to compile the query (JIT) and runs them slower than a hash
-    join (measured with ``bench/coverage.py``).
+    Staff are counted per session by a correlated lookup on SQLite (an index probe each) and
+    by an outer join to one grouped pass over ``session_staff`` on PostgreSQL, which ran
+    43,000 sub-plans slower than a hash join (measured with ``bench/coverage.py``). A session
+    left without staff counts on both, with no staff-hours.
     """
     hours = _hours(session)
     query = select(OutreachSession.id)
@@ -168,8 +168,8 @@ def held_sessions(session: AsyncSession, filters: CoverageFilter, now: datetime)
             .group_by(SessionStaff.session_id)
             .subquery()
         )
-        query = query.join(counts, counts.c.session_id == OutreachSession.id)
-        staff = counts.c.staff
+        query = query.outerjoin(counts, counts.c.session_id == OutreachSession.id)
+        staff = func.coalesce(counts.c.staff, 0)
     else:
         staff = (
             select(func.count())

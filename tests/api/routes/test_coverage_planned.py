@@ -8,8 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from litestar.testing import TestClient
+from sqlalchemy import delete
 
 from api.settings import Settings
+from planner.db.engine import create_engine
+from planner.db.models import SessionStaff
 from planner.session import Role
 from tests.api.routes.test_coverage import (
     AMIENS,
@@ -189,3 +192,35 @@ def test_the_week_planned_lists_who_will_go(client: Client, team: Team) -> None:
         [],
     )
     assert etouvie["planned_by_organisation"] == _staffed_by(team, 2)
+
+
+async def _without_staff(url: str, session_id: int) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                delete(SessionStaff).where(SessionStaff.session_id == session_id)
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_a_held_session_left_without_staff_still_counts(
+    client: Client, team: Team, settings: Settings
+) -> None:
+    """A held session whose staff were all taken off it counts once, with its hours and no
+    staff-hours, on both engines (PostgreSQL counted staff through an inner join and left the
+    session out)."""
+    venue = create_venue(client, team)
+    url = settings.database_url
+    bare = asyncio.run(_book_past(url, team, venue, _today() - timedelta(days=3), AMIENS[:1]))
+    asyncio.run(_without_staff(url, bare))
+    body = client.get("/api/coverage", params={"dep": "80"}, headers=team.headers("admin")).json()
+    etouvie = _props(body["features"], "QN08001M")
+    assert (
+        etouvie["sessions"],
+        etouvie["session_hours"],
+        etouvie["staff_hours"],
+        body["summary"]["totals"]["sessions"],
+        etouvie["by_organisation"],
+    ) == (1, 3.0, 0.0, 1, _staffed_by(team, 1)[1:])  # the lead alone
