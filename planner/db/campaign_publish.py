@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planner.access import Caller
 from planner.access.campaigns import require_planner
 from planner.db.campaign_plans import ACCEPTED, WITHDRAWN, accept_plan, get_plan
 from planner.db.campaigns import get_campaign
-from planner.db.models import CampaignPlan, OutreachSession
+from planner.db.models import CampaignPlan, OutreachSession, Venue
 from planner.db.session_changes import change_status
-from planner.db.session_queries import get_session
 from planner.errors import ConflictError
 from planner.session import RuleSettings, SessionStatus
 
@@ -40,12 +40,17 @@ async def publish_plan(
         f"Le plan n° {plan_id} n'a pas été accepté : acceptez-le avant de publier ses séances.",
     )
     published = []
-    for row in await _drafts(session, plan):
-        if not row.venue.to_find:
+    for session_id, to_find in await _drafts(session, plan):
+        if not to_find:
             await change_status(
-                session, row.id, SessionStatus.PUBLISHED, caller=caller, settings=settings, now=now
+                session,
+                session_id,
+                SessionStatus.PUBLISHED,
+                caller=caller,
+                settings=settings,
+                now=now,
             )
-            published.append(row.id)
+            published.append(session_id)
     return published
 
 
@@ -61,10 +66,21 @@ async def _accepted(
     return plan
 
 
-async def _drafts(session: AsyncSession, plan: CampaignPlan) -> list[OutreachSession]:
-    """The sessions the plan booked that are still drafts, in booking order."""
-    rows = [await get_session(session, sid) for sid in plan.accepted_session_ids or []]
-    return [row for row in rows if row.status == SessionStatus.DRAFT.value]
+async def _drafts(session: AsyncSession, plan: CampaignPlan) -> list[tuple[int, bool]]:
+    """The sessions the plan booked that are still drafts, in booking order: (id, whether its
+    venue is still to find), read in one query (not each session with its staff, partners,
+    QPVs and audiences)."""
+    booked = plan.accepted_session_ids or []
+    found = await session.execute(
+        select(OutreachSession.id, Venue.to_find)
+        .join(Venue, Venue.id == OutreachSession.venue_id)
+        .where(
+            OutreachSession.id.in_(booked),
+            OutreachSession.status == SessionStatus.DRAFT.value,
+        )
+    )
+    to_find: dict[int, bool] = {sid: bool(flag) for sid, flag in found}
+    return [(sid, to_find[sid]) for sid in booked if sid in to_find]
 
 
 async def accept_and_publish(
@@ -109,17 +125,17 @@ async def withdraw_plan(
         f"Le plan n° {plan_id} n'est pas un plan accepté : il n'a rien réservé à retirer.",
     )
     withdrawn = []
-    for row in await _drafts(session, plan):
+    for session_id, _ in await _drafts(session, plan):
         await change_status(
             session,
-            row.id,
+            session_id,
             SessionStatus.CANCELLED,
             caller=caller,
             settings=settings,
             now=now,
             reason=WITHDRAWN_REASON,
         )
-        withdrawn.append(row.id)
+        withdrawn.append(session_id)
     plan.status = WITHDRAWN
     await session.flush()
     return withdrawn
@@ -128,4 +144,4 @@ async def withdraw_plan(
 async def waiting_for_a_venue(session: AsyncSession, plan: CampaignPlan) -> list[int]:
     """The plan's drafts still at a stand-in venue ("lieu à trouver"): they wait for their
     organiser to set the venue before they can be published."""
-    return [row.id for row in await _drafts(session, plan) if row.venue.to_find]
+    return [session_id for session_id, to_find in await _drafts(session, plan) if to_find]
