@@ -7,7 +7,8 @@ Fills a fresh database with the synthetic organisations, staff, venues and sessi
 ``bench/booking.py`` (bulk INSERTs, two years of sessions on five daily slots; past ones
 completed, future ones published or drafts, a few cancelled; each staffed by people of
 different organisations), gives every completed session an outcome and one session in four a
-partner organisation. Then it times, over the year before ``NOW`` for the whole region (204 QPVs):
+partner organisation, and builds what coverage reads of each (``session_reach``, which the
+bulk INSERTs bypass). Then it times, over the year before ``NOW`` for the whole region (204 QPVs):
 
 - the coverage GeoJSON as ``GET /api/coverage`` builds it: :func:`compute_coverage` (grouped
   queries) plus the simplified FeatureCollection encoded to JSON bytes;
@@ -56,6 +57,7 @@ from planner.db.coverage import compute_coverage
 from planner.db.coverage_values import CoverageFilter
 from planner.db.engine import create_engine
 from planner.db.models import Base, OutreachSession, Qpv, SessionOutcome, SessionQpv
+from planner.db.reach import rebuild
 from planner.session import PUBLIC, Role, SessionStatus
 
 TARGET_MS = 300.0
@@ -111,6 +113,8 @@ async def fill(url: str, count: int, seed: int) -> tuple[int, int]:
                 await connection.execute(insert(Base.metadata.tables["session_outcome"]), chunk)
             for chunk in chunks(joined):
                 await connection.execute(insert(Base.metadata.tables["session_partner"]), chunk)
+            # bulk INSERTs bypass the hook that keeps what coverage reads of each session
+            await connection.run_sync(rebuild)
         if engine.dialect.name == "postgresql":
             async with engine.connect() as connection:
                 await connection.execute(text("ANALYZE"))

@@ -1,7 +1,9 @@
 """Coverage of the QPVs by outreach: which neighbourhoods sessions reach, how often, by whom.
 
-Every figure is computed by the database with grouped queries (``GROUP BY qpv_code`` over
-``session_qpv`` joined to the sessions of the period), never by Python loops over sessions:
+Every figure is computed by the database with grouped queries (``GROUP BY`` QPV over the
+sessions of the period, each spread over the QPVs it serves), never by Python loops over
+sessions; the held ones are read from what coverage keeps of each session
+(:mod:`planner.db.reach`):
 
 - *held* sessions are published or completed ones that started in the period (``start`` from
   the first day's midnight to the last day's end, Paris time) and before ``now``; drafts and

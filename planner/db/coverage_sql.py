@@ -1,10 +1,11 @@
 """The grouped SQL queries behind QPV coverage (:mod:`planner.db.coverage`).
 
-Held sessions of the period, one row each (:func:`held_sessions`), are summed per QPV and lead
-organisation, over the territory, and their other organisations counted per QPV, in one
-statement (:func:`held_statement`); the territory asked for (:func:`territory_codes`) and the
-sessions serving it (:func:`serving`) narrow them. Both SQLite and PostgreSQL run them; where
-their planners differ, each gets the form it runs fastest (measured with ``bench/coverage.py``).
+Held sessions of the period, one row each read from ``session_reach`` (:func:`held_sessions`,
+see :mod:`planner.db.reach`), are spread over the QPVs they list (:func:`elements`), summed per
+QPV and lead organisation, and their other organisations counted per QPV, in one statement
+(:func:`held_statement`); the territory asked for (:func:`territory_codes`) and the sessions
+serving it (:func:`serving`) narrow them. Both SQLite and PostgreSQL run them; where their
+planners differ, each gets the form it runs fastest (measured with ``bench/coverage.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import (
     Select,
     String,
     cast,
-    distinct,
+    column,
     exists,
     func,
     literal,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,9 +41,9 @@ from planner.db.models import (
     OutreachSession,
     Qpv,
     QpvEpci,
-    SessionOutcome,
     SessionPartner,
     SessionQpv,
+    SessionReach,
     SessionStaff,
 )
 from planner.session import PUBLIC, Role, SessionKind
@@ -53,15 +55,6 @@ of an organisation that led, staffed or partnered them."""
 
 def _postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def _hours(session: AsyncSession) -> ColumnElement[Any]:
-    """A session's length in hours, in the dialect's own date arithmetic (PostgreSQL's
-    ``date_part`` is a float, where ``extract`` is a numeric ~40 % slower to sum)."""
-    start, end = OutreachSession.start_at, OutreachSession.end_at
-    if _postgres(session):
-        return func.date_part("epoch", end - start) / 3600.0
-    return (func.julianday(end) - func.julianday(start)) * 24.0
 
 
 def unselective(session: AsyncSession, condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -152,48 +145,44 @@ def session_filters(filters: CoverageFilter) -> list[ColumnElement[bool]]:
 
 
 def held_sessions(session: AsyncSession, filters: CoverageFilter, now: datetime) -> Select[Any]:
-    """Held sessions of the period, one row each with its hours, staff-hours and outcome.
-
-    Staff are counted per session by a correlated lookup on SQLite (an index probe each) and
-    by an outer join to one grouped pass over ``session_staff`` on PostgreSQL, which ran
-    43,000 sub-plans slower than a hash join (measured with ``bench/coverage.py``). A session
-    left without staff counts on both, with no staff-hours.
-    """
-    hours = _hours(session)
-    query = select(OutreachSession.id)
-    staff: Any
-    if _postgres(session):
-        counts = (
-            select(SessionStaff.session_id, func.count().label("staff"))
-            .group_by(SessionStaff.session_id)
-            .subquery()
-        )
-        query = query.outerjoin(counts, counts.c.session_id == OutreachSession.id)
-        staff = func.coalesce(counts.c.staff, 0)
-    else:
-        staff = (
-            select(func.count())
-            .where(SessionStaff.session_id == OutreachSession.id)
-            .correlate(OutreachSession)
-            .scalar_subquery()
-        )
-    return (
-        query.add_columns(
-            OutreachSession.organisation_id,
-            OutreachSession.start_at,
-            hours.label("hours"),
-            (hours * staff).label("staff_hours"),
-            func.coalesce(SessionOutcome.people_met, 0).label("people_met"),
-            func.coalesce(SessionOutcome.new_contacts, 0).label("new_contacts"),
-            func.coalesce(SessionOutcome.job_offers, 0).label("job_offers"),
-            func.coalesce(SessionOutcome.immersions, 0).label("immersions"),
-        )
-        .outerjoin(SessionOutcome, SessionOutcome.session_id == OutreachSession.id)
-        .where(unselective(session, OutreachSession.status.in_(sorted(s.value for s in PUBLIC))))
-        .where(OutreachSession.start_at >= midnight(filters.first_day))
-        .where(OutreachSession.start_at < min(period_end(filters), now))
-        .where(*session_filters(filters))
+    """Held sessions of the period, one row each as coverage reads it (:mod:`planner.db.reach`):
+    id, lead organisation, start, hours, staff-hours, outcome figures, QPVs and other
+    organisations."""
+    r = SessionReach
+    query = select(r.session_id.label("id")).add_columns(
+        r.organisation_id,
+        r.start_at,
+        r.hours,
+        r.staff_hours,
+        r.people_met,
+        r.new_contacts,
+        r.job_offers,
+        r.immersions,
+        r.qpv_codes,
+        r.organisations,
     )
+    query = query.where(
+        r.status.in_(sorted(s.value for s in PUBLIC)),
+        r.start_at >= midnight(filters.first_day),
+        r.start_at < min(period_end(filters), now),
+    )
+    if filters.kind is not None:
+        query = query.where(r.kind == filters.kind.value)
+    if filters.organisation is not None:
+        query = query.where(
+            r.session_id.in_(select(OutreachSession.id).where(*session_filters(filters)))
+        )
+    return query
+
+
+def elements(session: AsyncSession, listed: Any, kind: Any) -> Any:
+    """The values of a listed column of :class:`SessionReach`, one row each (column
+    ``value``), to join beside the row that lists them: ``unnest`` of a PostgreSQL array,
+    ``json_each`` of a SQLite JSON array."""
+    value = column("value", kind)
+    if _postgres(session):
+        return func.unnest(listed).table_valued(value).render_derived()
+    return func.json_each(listed).table_valued(value)
 
 
 def _sums(held: Any) -> list[ColumnElement[Any]]:
@@ -212,10 +201,10 @@ def _sums(held: Any) -> list[ColumnElement[Any]]:
 
 
 def other_organisations(held: Any) -> Any:
-    """The organisations of each held session other than its lead: its staff's
-    (``session_staff.organisation_id``, their organisation when assigned) and its partners';
-    rows (session id, organisation id), an organisation once per person or partnership (so
-    counted with ``DISTINCT`` session ids)."""
+    """The organisations of each session of ``held`` (id, organisation) other than its lead:
+    its staff's (``session_staff.organisation_id``, their organisation when assigned) and its
+    partners'; rows (session id, organisation id), an organisation once per person or
+    partnership (so counted with ``DISTINCT`` session ids)."""
     staff = (
         select(SessionStaff.session_id.label("id"), SessionStaff.organisation_id.label("org"))
         .join(held, held.c.id == SessionStaff.session_id)
@@ -236,27 +225,28 @@ def held_statement(
     codes: list[str],
     now: datetime,
 ) -> CompoundSelect[Any]:
-    """One statement reading the held sessions once for three groupings, told apart by their
-    first column:
+    """One statement reading the held sessions once (:func:`held_sessions`, one row each with
+    its QPVs and organisations listed) for three groupings, told apart by their first column:
 
     - :data:`PER_QPV`: (kind, QPV, null, count, hours, staff-hours, people, contacts, offers,
       immersions, first start, last start), summed per QPV and lead organisation, then per QPV
       (few rows, so few timestamps, reach Python);
     - :data:`TOTAL`: the territory's totals, each session once (kind, null, null, the sums);
     - :data:`BY_ORGANISATION`: sessions per QPV and organisation (kind, QPV, organisation,
-      count, nulls): those it led (from the grouping of the sums) plus those it joined
-      (:func:`other_organisations`), never counted twice; one row each, so half as many rows
-      reach Python as with the led and the joined apart.
+      count, nulls): those it led (from the grouping of the sums) plus those it joined (each
+      session lists an organisation once), one row each.
     """
     held = held_sessions(session, filters, now).cte("held")
+    qpv = elements(session, held.c.qpv_codes, String)
     by_lead = (
         select(
-            SessionQpv.qpv_code.label("qpv"),
+            qpv.c.value.label("qpv"),
             held.c.organisation_id.label("org"),
             *[column.label(f"c{i}") for i, column in enumerate(_sums(held))],
         )
-        .join(held, held.c.id == SessionQpv.session_id)
-        .group_by(SessionQpv.qpv_code, held.c.organisation_id)
+        .select_from(held)
+        .join(qpv, true())
+        .group_by(qpv.c.value, held.c.organisation_id)
         .cte("by_lead")
     )
     sums = [by_lead.c[f"c{i}"] for i in range(9)]
@@ -271,25 +261,23 @@ def held_statement(
     totals = select(
         literal(TOTAL, String), cast(null(), String), cast(null(), Integer), *_sums(held)
     ).where(serving(held.c.id, filters, caller, codes))
-    others = other_organisations(held)
+    where = elements(session, held.c.qpv_codes, String)
+    org = elements(session, held.c.organisations, Integer)
     joined = (
-        select(
-            SessionQpv.qpv_code.label("qpv"),
-            others.c.org.label("org"),
-            func.count(distinct(others.c.id)).label("sessions"),
-        )
-        .select_from(others)
-        .join(SessionQpv, SessionQpv.session_id == others.c.id)
-        .group_by(others.c.org, SessionQpv.qpv_code)
+        select(where.c.value.label("qpv"), org.c.value.label("org"), func.count().label("n"))
+        .select_from(held)
+        .join(where, true())
+        .join(org, true())
+        .group_by(where.c.value, org.c.value)
     )
-    led = select(by_lead.c.qpv, by_lead.c.org, sums[0].label("sessions"))
+    led = select(by_lead.c.qpv, by_lead.c.org, sums[0].label("n"))
     organisations = union_all(led, joined).subquery("organisations")
     by_organisation = (
         select(
             literal(BY_ORGANISATION, String),
             organisations.c.qpv,
             organisations.c.org,
-            func.sum(organisations.c.sessions),
+            func.sum(organisations.c.n),
         )
         .add_columns(*[null()] * 8)
         .group_by(organisations.c.qpv, organisations.c.org)

@@ -2,7 +2,8 @@
 
 Times are ``DateTimeUTC`` (advanced-alchemy): stored in UTC, always read back timezone-aware,
 SQLite included. The tables live in one module per meaning (territory, venue, people, session,
-campaign, partnership, signin, registration, funnel, open data) over one declarative base
+campaign, partnership, signin, registration, funnel, open data, coverage's
+session reach) over one declarative base
 (:mod:`planner.db.models.base`); this package re-exports every model, so that
 ``from planner.db.models import Venue`` works and importing the package puts every table in the
 metadata Alembic compares and creates.
@@ -23,6 +24,7 @@ from planner.db.models.job import Job
 from planner.db.models.open_data import OpenDataTerritory
 from planner.db.models.partnership import Partnership
 from planner.db.models.people import ApiToken, Organisation, Staff, StaffTerritory
+from planner.db.models.reach import SessionReach
 from planner.db.models.registration import Registration
 from planner.db.models.session import (
     AuditEntry,
@@ -78,6 +80,7 @@ __all__ = [
     "SessionOutcome",
     "SessionPartner",
     "SessionQpv",
+    "SessionReach",
     "SessionStaff",
     "SignInFailure",
     "SignInLink",

@@ -44,6 +44,7 @@ from planner.errors import BookingRefusedError, InvalidInputError
 from planner.session import Role, RuleSettings, SessionKind, SessionStatus
 from planner.venue import Address, VenueKind
 from tests.conftest import Team
+from tests.planner.db.test_reach import stale_reach
 
 T = TypeVar("T")
 NOW = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
@@ -321,7 +322,8 @@ async def _double_bookings(
 def test_booking_sequences_never_double_book(
     database_url: str, cast: Cast, steps: list[Operation]
 ) -> None:
-    """After every booking, move or cancellation, no person nor venue holds two sessions at once."""
+    """After every booking, move or cancellation, no person nor venue holds two sessions at once
+    (and what coverage reads of each session is what its rows say)."""
 
     async def play(sessions: async_sessionmaker[AsyncSession]) -> None:
         await _clear(sessions)
@@ -336,5 +338,7 @@ def test_booking_sequences_never_double_book(
             event(outcome)
             note(f"{number}. {operation} → {outcome}")
             assert await _double_bookings(sessions) == []
+            async with sessions() as session:
+                assert await stale_reach(session) == []
 
     _run(database_url, play)
