@@ -186,7 +186,9 @@ async def update_venue(
 
     Coordinates given by hand win; otherwise a changed address is geocoded again. Only the
     owner's coordinators and admins change a venue; only admins hand it to another organisation
-    or make it shared (``organisation_id`` in ``changes``).
+    or make it shared (``organisation_id`` in ``changes``). A QPV's stand-in venue (« lieu à
+    trouver ») is refused (409): given an address, it would take every session waiting in that
+    QPV there, whoever planned them, and stay a stand-in that no session may be published at.
     """
     venue = await get_venue(session, venue_id)
     actor_id = None
@@ -195,6 +197,12 @@ async def update_venue(
         actor_id = require_venue_steward(caller, facts).staff_id
         if "organisation_id" in changes and changes["organisation_id"] != venue.organisation_id:
             require_venue_giver(caller, facts, changes["organisation_id"])
+    if venue.to_find:
+        raise ConflictError(
+            f"« {venue.name} » n'est pas un lieu : il tient la place du lieu que les séances d'un "
+            "plan de campagne attendent dans ce quartier, et se partage entre elles. Il ne se "
+            "modifie pas : choisissez le lieu réel de chaque séance sur sa page."
+        )
     if "organisation_id" in changes:
         venue.organisation = await _owner(session, changes["organisation_id"])
     before = venue_snapshot(venue)

@@ -126,3 +126,26 @@ def test_a_session_whose_venue_is_to_find_is_published_once_its_venue_is_set(
     assert moved.status_code == 200, moved.text
     done = client.post(f"/api/sessions/{ids[0]}/publish", headers=team.headers("admin"))
     assert done.status_code == 200, done.text
+
+
+def test_a_stand_in_venue_is_not_edited_into_a_place(client: Client, team: Team) -> None:
+    """Giving the stand-in an address would move every session waiting in its QPV, whoever
+    planned them: refused (409, in French, saying what to do), the stand-in left as it was."""
+    _venue(client, team)
+    campaign = _create(client, team, targets=[{"qpv_code": "QN08009M"}])["id"]
+    plan = _plan(client, team, campaign)
+    base = f"/api/campaigns/{campaign}/plans/{plan['id']}"
+    ids = client.post(f"{base}/accept", headers=team.headers("admin")).json()[
+        "accepted_session_ids"
+    ]
+    stand_in = client.get(f"/api/sessions/{ids[0]}", headers=team.headers("admin")).json()["venue"]
+    url = f"/api/venues/{stand_in['id']}"
+    before = client.get(url, headers=team.headers("admin")).json()
+    edited = client.patch(
+        url,
+        json={"name": "Salle Jean Jaurès", "street": "Rue Jean Jaurès", "postcode": "80000"},
+        headers=team.headers("admin"),
+    )
+    assert edited.status_code == 409, edited.text
+    assert "choisissez le lieu réel de chaque séance" in edited.json()["detail"]
+    assert client.get(url, headers=team.headers("admin")).json() == before
