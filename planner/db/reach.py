@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
     union,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -135,7 +136,11 @@ COLUMNS = [
 
 def rebuild(connection: Connection, ids: Collection[int] | None = None) -> None:
     """Build again the reach of the sessions ``ids`` (of every session for ``None``) from their
-    rows: what was there goes, what the sessions now are comes (none for a deleted one)."""
+    rows: what was there goes, what the sessions now are comes (none for a deleted one).
+
+    On PostgreSQL, a transaction changing a session waits, at the DELETE, for another that
+    rebuilt the same row to end; its INSERT then meets that row, and updates it with what it
+    reads — both changes, the other's being committed."""
     if ids is None:
         connection.execute(delete(SessionReach))
         connection.execute(
@@ -143,11 +148,20 @@ def rebuild(connection: Connection, ids: Collection[int] | None = None) -> None:
         )
         return
     listed = sorted(ids)
+    engine = postgresql if connection.dialect.name == "postgresql" else sqlite
     for start in range(0, len(listed), CHUNK):
         chunk = listed[start : start + CHUNK]
         connection.execute(delete(SessionReach).where(SessionReach.session_id.in_(chunk)))
+        fill = engine.insert(SessionReach).from_select(
+            COLUMNS, reach_rows(connection.dialect.name, chunk)
+        )
+        # another transaction may have put the row back since the DELETE read (PostgreSQL):
+        # this one's rows, read after it committed, then win
         connection.execute(
-            insert(SessionReach).from_select(COLUMNS, reach_rows(connection.dialect.name, chunk))
+            fill.on_conflict_do_update(
+                index_elements=[SessionReach.session_id],
+                set_={name: fill.excluded[name] for name in COLUMNS[1:]},
+            )
         )
 
 

@@ -22,7 +22,7 @@ from planner.booking_input import OutcomeInput
 from planner.clock import PARIS
 from planner.db import migration
 from planner.db.engine import create_engine
-from planner.db.models import OutreachSession, SessionReach
+from planner.db.models import OutreachSession, SessionOutcome, SessionPartner, SessionReach
 from planner.db.people import create_organisation
 from planner.db.reach import COLUMNS, reach_rows
 from planner.db.session_changes import change_status, record_outcome, update_session
@@ -232,3 +232,47 @@ def test_migration_0017_fills_the_reach_of_the_sessions_already_there(
     migration.upgrade(url, "0017")
     assert (_stale(url), [_reach(url, held)]) == ([], kept)
     assert kept[0]["people_met"] == 14
+
+
+def test_two_transactions_changing_one_session_at_once_both_count(
+    client: Any, team: Team, database_url: str, third: int
+) -> None:
+    """One corrects the outcome while the other adds a partner, each touching only its own
+    rows: the second waits for the first's reach row and then rebuilds it from both changes
+    (a DELETE then INSERT would find the first's new row in its way: a duplicate key)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite lets one transaction write at a time")
+    url = database_url
+    venue = create_venue(client, team)
+    held = asyncio.run(book_evening_session(url, team, venue, day=DAY, now=BEFORE))
+    admin = Caller(team.admin, team.mission_locale, Role.ADMIN)
+
+    async def outcome(session: AsyncSession) -> Any:
+        figures = OutcomeInput(5, 1, 0, 0, 0)
+        return await record_outcome(session, held, figures, caller=admin, now=AFTER)
+
+    _run(url, outcome)
+
+    async def race() -> None:
+        engine = create_engine(url)
+        try:
+            maker = async_sessionmaker(engine)
+            async with maker() as first, maker() as second:
+                await first.begin()
+                result = await first.get_one(SessionOutcome, held)
+                result.people_met = 20
+                await first.flush()
+                await second.begin()
+                second.add(SessionPartner(session_id=held, organisation_id=third))
+                waiting = asyncio.create_task(second.commit())
+                await asyncio.sleep(0.5)
+                assert not waiting.done()  # held by the first's reach row
+                await first.commit()
+                await waiting
+        finally:
+            await engine.dispose()
+
+    asyncio.run(race())
+    both = _reach(url, held)
+    joined = tuple(sorted((team.centre_social, third)))
+    assert (both["people_met"], both["organisations"], _stale(url)) == (20, joined, [])
