@@ -30,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal_column,
     select,
     union,
@@ -49,6 +50,19 @@ from planner.db.models import (
 
 READ_FROM = (SessionQpv, SessionStaff, SessionPartner, SessionOutcome)
 """The rows besides the session's own that its reach is made of."""
+READ_ON_SESSION = (
+    "kind",
+    "status",
+    "organisation_id",
+    "start_at",
+    "end_at",
+    "staff",
+    "partners",
+    "qpvs",
+    "outcome",
+)
+"""A session's attributes its reach is made of: a change to another (a place taken by a
+registration, a title) rebuilds nothing."""
 CHUNK = 500
 """Sessions rebuilt per statement (a flush of thousands stays under the engines' limits on
 bound values)."""
@@ -166,8 +180,8 @@ def rebuild(connection: Connection, ids: Collection[int] | None = None) -> None:
 
 
 def _touched(session: Session) -> set[int]:
-    """The sessions whose reach this flush changes: the sessions added, deleted or modified,
-    and those whose QPVs, staff, partners or outcome were."""
+    """The sessions whose reach this flush changes: the sessions added, deleted or modified in
+    what their reach reads, and those whose QPVs, staff, partners or outcome were."""
     ids: set[int] = set()
     for row in [*session.new, *session.deleted]:
         if isinstance(row, OutreachSession) and row.id is not None:
@@ -176,7 +190,8 @@ def _touched(session: Session) -> set[int]:
             ids.add(row.session_id)
     for row in session.dirty:
         if isinstance(row, OutreachSession):
-            if session.is_modified(row):
+            state = inspect(row)
+            if any(state.attrs[name].history.has_changes() for name in READ_ON_SESSION):
                 ids.add(row.id)
         elif isinstance(row, READ_FROM) and row.session_id is not None:
             ids.add(row.session_id)
