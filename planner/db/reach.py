@@ -131,21 +131,8 @@ def reach_rows(dialect: str, ids: Collection[int] | None) -> Any:
     return query
 
 
-COLUMNS = [
-    "session_id",
-    "kind",
-    "status",
-    "organisation_id",
-    "start_at",
-    "hours",
-    "staff_hours",
-    "people_met",
-    "new_contacts",
-    "job_offers",
-    "immersions",
-    "qpv_codes",
-    "organisations",
-]
+COLUMNS = [column.name for column in SessionReach.__table__.columns]
+"""The table's columns in their order, which :func:`reach_rows` selects in."""
 
 
 def rebuild(connection: Connection, ids: Collection[int] | None = None) -> None:
